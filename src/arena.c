@@ -1,0 +1,257 @@
+/*
+ * arena.c: the memory of one compile, and the small containers built on it.
+ *
+ * Everything that lives for one compile comes from an Arena and is released at once by arena_free()
+ * (jsonnet's allocator, chibicc's rule of never freeing a node alone).  The arena has a budget:
+ * past opt.max_memory bytes it stops the compile with an error instead of exhausting the machine.
+ * Buf is the one malloc-backed container; its owner calls buf_free().
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drlc.h"
+
+struct Chunk {
+  Chunk *next;
+  size_t used, cap;
+  _Alignas(max_align_t) char data[];
+};
+
+enum { CHUNK_SIZE = 1 << 20 };
+
+static void out_of_memory(void) {
+  fputs("drlc: error: out of memory\n", stderr);
+  exit(1);
+}
+
+void *arena_alloc(Arena *a, size_t n) {
+  n = (n + 15) & ~(size_t)15;
+  if (a->limit && a->total + n > a->limit) {
+    fprintf(stderr, "drlc: error: the compile needs more than %zu MiB of memory (see --max-memory)\n",
+            a->limit >> 20);
+    exit(1);
+  }
+  Chunk *c = a->head;
+  if (!c || c->used + n > c->cap) {
+    size_t cap = n > CHUNK_SIZE ? n : CHUNK_SIZE;
+    c = malloc(sizeof(Chunk) + cap);
+    if (!c) out_of_memory();
+    c->next = a->head;
+    c->used = 0;
+    c->cap = cap;
+    a->head = c;
+  }
+  void *p = c->data + c->used;
+  c->used += n;
+  a->total += n;
+  memset(p, 0, n);
+  return p;
+}
+
+char *arena_strndup(Arena *a, const char *s, size_t n) {
+  char *p = arena_alloc(a, n + 1);
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+char *arena_strdup(Arena *a, const char *s) { return arena_strndup(a, s, strlen(s)); }
+
+char *arena_printf(Arena *a, const char *fmt, ...) {
+  va_list ap, ap2;
+  va_start(ap, fmt);
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  char *p = arena_alloc(a, (size_t)n + 1);
+  vsnprintf(p, (size_t)n + 1, fmt, ap2);
+  va_end(ap2);
+  return p;
+}
+
+void arena_free(Arena *a) {
+  for (Chunk *c = a->head, *next; c; c = next) {
+    next = c->next;
+    free(c);
+  }
+  a->head = NULL;
+  a->total = 0;
+}
+
+/* ---- Buf ---- */
+
+static void buf_reserve(Buf *b, size_t n) {
+  if (b->len + n + 1 <= b->cap) return;
+  size_t cap = b->cap ? b->cap : 256;
+  while (cap < b->len + n + 1) cap *= 2;
+  char *p = realloc(b->data, cap);
+  if (!p) out_of_memory();
+  b->data = p;
+  b->cap = cap;
+}
+
+void buf_add(Buf *b, const char *s, size_t n) {
+  buf_reserve(b, n);
+  memcpy(b->data + b->len, s, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+}
+
+void buf_adds(Buf *b, const char *s) { buf_add(b, s, strlen(s)); }
+
+void buf_addc(Buf *b, char c) { buf_add(b, &c, 1); }
+
+void buf_printf(Buf *b, const char *fmt, ...) {
+  va_list ap, ap2;
+  va_start(ap, fmt);
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  buf_reserve(b, (size_t)n);
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
+  va_end(ap2);
+  b->len += (size_t)n;
+}
+
+void buf_free(Buf *b) {
+  free(b->data);
+  *b = (Buf){0};
+}
+
+/* ---- Vec ---- */
+
+void vec_push(Arena *a, Vec *v, void *item) {
+  if (v->len == v->cap) {
+    int cap = v->cap ? v->cap * 2 : 4;
+    void **items = arena_alloc(a, sizeof(void *) * (size_t)cap);
+    if (v->len) memcpy(items, v->items, sizeof(void *) * (size_t)v->len);
+    v->items = items;
+    v->cap = cap;
+  }
+  v->items[v->len++] = item;
+}
+
+/* ---- Map ---- */
+
+static unsigned hash(const char *s) {
+  unsigned h = 2166136261u; /* FNV-1a */
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+  return h;
+}
+
+static int slot(const Map *m, const char *key) {
+  unsigned i = hash(key) & (unsigned)(m->cap - 1);
+  while (m->keys[i] && strcmp(m->keys[i], key) != 0) i = (i + 1) & (unsigned)(m->cap - 1);
+  return (int)i;
+}
+
+void *map_get(const Map *m, const char *key) {
+  if (!m->cap) return NULL;
+  int i = slot(m, key);
+  return m->keys[i] ? m->vals[i] : NULL;
+}
+
+static void map_grow(Arena *a, Map *m) {
+  Map bigger = {0};
+  bigger.cap = m->cap ? m->cap * 2 : 64;
+  bigger.keys = arena_alloc(a, sizeof(char *) * (size_t)bigger.cap);
+  bigger.vals = arena_alloc(a, sizeof(void *) * (size_t)bigger.cap);
+  for (int i = 0; i < m->cap; i++)
+    if (m->keys[i]) map_put(a, &bigger, m->keys[i], m->vals[i]);
+  *m = bigger;
+}
+
+void map_put(Arena *a, Map *m, const char *key, void *val) {
+  if ((m->len + 1) * 4 >= m->cap * 3) map_grow(a, m);
+  int i = slot(m, key);
+  if (!m->keys[i]) {
+    m->keys[i] = key;
+    m->len++;
+  }
+  m->vals[i] = val;
+}
+
+/* ---- PtrMap ---- */
+
+static unsigned hash_ptr(const void *p) {
+  uintptr_t x = (uintptr_t)p;
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  return (unsigned)x;
+}
+
+static int ptr_slot(const PtrMap *m, const void *key) {
+  unsigned i = hash_ptr(key) & (unsigned)(m->cap - 1);
+  while (m->keys[i] && m->keys[i] != key) i = (i + 1) & (unsigned)(m->cap - 1);
+  return (int)i;
+}
+
+void *ptrmap_get(const PtrMap *m, const void *key) {
+  if (!m->cap) return NULL;
+  int i = ptr_slot(m, key);
+  return m->keys[i] ? m->vals[i] : NULL;
+}
+
+void ptrmap_put(Arena *a, PtrMap *m, const void *key, void *val) {
+  if ((m->len + 1) * 4 >= m->cap * 3) {
+    PtrMap bigger = {0};
+    bigger.cap = m->cap ? m->cap * 2 : 256;
+    bigger.keys = arena_alloc(a, sizeof(void *) * (size_t)bigger.cap);
+    bigger.vals = arena_alloc(a, sizeof(void *) * (size_t)bigger.cap);
+    for (int i = 0; i < m->cap; i++)
+      if (m->keys[i]) ptrmap_put(a, &bigger, m->keys[i], m->vals[i]);
+    *m = bigger;
+  }
+  int i = ptr_slot(m, key);
+  if (!m->keys[i]) {
+    m->keys[i] = key;
+    m->len++;
+  }
+  m->vals[i] = val;
+}
+
+/* ---- "did you mean" ---- */
+
+/* Levenshtein distance with adjacent transpositions, giving up past cutoff. */
+int edit_distance(const char *a, const char *b, int cutoff) {
+  int la = (int)strlen(a), lb = (int)strlen(b);
+  if (abs(la - lb) > cutoff || la > 64 || lb > 64) return cutoff + 1;
+  int d[65][65];
+  for (int i = 0; i <= la; i++) d[i][0] = i;
+  for (int j = 0; j <= lb; j++) d[0][j] = j;
+  for (int i = 1; i <= la; i++) {
+    for (int j = 1; j <= lb; j++) {
+      int cost = a[i - 1] != b[j - 1];
+      int best = d[i - 1][j] + 1;
+      if (d[i][j - 1] + 1 < best) best = d[i][j - 1] + 1;
+      if (d[i - 1][j - 1] + cost < best) best = d[i - 1][j - 1] + cost;
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+        best = d[i - 2][j - 2] + 1;
+      d[i][j] = best;
+    }
+  }
+  return d[la][lb];
+}
+
+static bool equal_ignoring_case(const char *a, const char *b) {
+  for (; *a && *b; a++, b++)
+    if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return false;
+  return *a == *b;
+}
+
+const char *closest_name(const char *name, const char *const *candidates, int n) {
+  const char *best = NULL;
+  int len = (int)strlen(name);
+  int best_d = len <= 3 ? 1 : len <= 6 ? 2 : 3;
+  for (int i = 0; i < n; i++) {
+    if (equal_ignoring_case(name, candidates[i])) return candidates[i];
+    int d = edit_distance(name, candidates[i], best_d);
+    if (d <= best_d && (d < best_d || !best)) {
+      best = candidates[i];
+      best_d = d;
+    }
+  }
+  return best;
+}

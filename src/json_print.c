@@ -1,0 +1,147 @@
+/*
+ * json_print.c: the canonical form of a template, and its printer.
+ *
+ * cJSON's own printer indents with tabs and sorts only one level, case-insensitively, so drlc owns
+ * both steps.  json_canonicalize puts the template's sections and each resource's attributes in
+ * CloudFormation's documented order and every other object's keys in byte order; json_print writes
+ * two-space indentation, "\n" line ends and one trailing newline.  Same tree, same bytes.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drlc.h"
+
+/* ORDER: CloudFormation's template anatomy */
+static const char *const section_order[] = {
+    "AWSTemplateFormatVersion", "Description", "Metadata", "Parameters", "Rules",
+    "Mappings", "Conditions", "Transform", "Resources", "Outputs",
+};
+
+/* ORDER: a resource's attributes as drlc documents them */
+static const char *const resource_order[] = {
+    "Type", "Condition", "DependsOn", "DeletionPolicy", "UpdateReplacePolicy",
+    "Metadata", "Properties", "CreationPolicy", "UpdatePolicy",
+};
+
+typedef struct Ranked {
+  cJSON *item;
+  int rank;
+} Ranked;
+
+static int rank_of(const char *key, const char *const *order, int n) {
+  for (int i = 0; order && i < n; i++)
+    if (strcmp(key, order[i]) == 0) return i;
+  return n;
+}
+
+static int compare_ranked(const void *pa, const void *pb) {
+  const Ranked *a = pa, *b = pb;
+  if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
+  return strcmp(a->item->string, b->item->string);
+}
+
+/* Sorts the members of one object by (rank in order, bytes) and relinks them. */
+static void sort_object(cJSON *obj, const char *const *order, int n) {
+  int count = cJSON_GetArraySize(obj);
+  if (count < 2) return;
+  Ranked *items = malloc(sizeof(Ranked) * (size_t)count);
+  if (!items) return;
+  int i = 0;
+  for (cJSON *c = obj->child; c; c = c->next, i++) items[i] = (Ranked){c, rank_of(c->string, order, n)};
+  qsort(items, (size_t)count, sizeof *items, compare_ranked);
+  for (i = 0; i < count; i++) {
+    items[i].item->prev = i ? items[i - 1].item : items[count - 1].item; /* cJSON: child->prev is the tail */
+    items[i].item->next = i + 1 < count ? items[i + 1].item : NULL;
+  }
+  obj->child = items[0].item;
+  free(items);
+}
+
+static void canonicalize(cJSON *node, const char *const *order, int n, bool resources) {
+  for (cJSON *c = node->child; c; c = c->next) {
+    if (resources) canonicalize(c, resource_order, sizeof resource_order / sizeof resource_order[0], false);
+    else canonicalize(c, NULL, 0, false);
+  }
+  if (cJSON_IsObject(node)) sort_object(node, order, n);
+}
+
+void json_canonicalize(cJSON *template) {
+  for (cJSON *c = template->child; c; c = c->next)
+    canonicalize(c, NULL, 0, c->string && strcmp(c->string, "Resources") == 0);
+  sort_object(template, section_order, sizeof section_order / sizeof section_order[0]);
+}
+
+const char *json_format_number(double n, char *buf) {
+  if (n == floor(n) && fabs(n) < 9007199254740992.0) {
+    snprintf(buf, 32, "%.0f", n == 0 ? 0.0 : n);
+    return buf;
+  }
+  if (!isfinite(n)) return strcpy(buf, "null");
+  for (int prec = 1; prec <= 17; prec++) {
+    snprintf(buf, 32, "%.*g", prec, n);
+    if (strtod(buf, NULL) == n) break;
+  }
+  return buf;
+}
+
+static void print_string(const char *s, Buf *out) {
+  buf_addc(out, '"');
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    switch (*p) {
+    case '"': buf_adds(out, "\\\""); break;
+    case '\\': buf_adds(out, "\\\\"); break;
+    case '\n': buf_adds(out, "\\n"); break;
+    case '\t': buf_adds(out, "\\t"); break;
+    case '\r': buf_adds(out, "\\r"); break;
+    case '\b': buf_adds(out, "\\b"); break;
+    case '\f': buf_adds(out, "\\f"); break;
+    default:
+      if (*p < 0x20) buf_printf(out, "\\u%04x", *p);
+      else buf_addc(out, (char)*p);
+    }
+  }
+  buf_addc(out, '"');
+}
+
+static void print_value(const cJSON *item, Buf *out, int indent);
+
+static void print_children(const cJSON *item, Buf *out, int indent, char open, char close) {
+  if (!item->child) {
+    buf_addc(out, open);
+    buf_addc(out, close);
+    return;
+  }
+  buf_addc(out, open);
+  for (const cJSON *c = item->child; c; c = c->next) {
+    buf_printf(out, "\n%*s", indent + 2, "");
+    if (open == '{') {
+      print_string(c->string, out);
+      buf_adds(out, ": ");
+    }
+    print_value(c, out, indent + 2);
+    if (c->next) buf_addc(out, ',');
+  }
+  buf_printf(out, "\n%*s%c", indent, "", close);
+}
+
+static void print_value(const cJSON *item, Buf *out, int indent) {
+  char num[32];
+  switch (item->type & 0xFF) {
+  case cJSON_NULL: buf_adds(out, "null"); break;
+  case cJSON_False: buf_adds(out, "false"); break;
+  case cJSON_True: buf_adds(out, "true"); break;
+  case cJSON_Number: buf_adds(out, json_format_number(item->valuedouble, num)); break;
+  case cJSON_String: print_string(item->valuestring, out); break;
+  case cJSON_Raw: buf_adds(out, item->valuestring); break;
+  case cJSON_Array: print_children(item, out, indent, '[', ']'); break;
+  case cJSON_Object: print_children(item, out, indent, '{', '}'); break;
+  default: buf_adds(out, "null");
+  }
+}
+
+void json_print(const cJSON *item, Buf *out) {
+  print_value(item, out, 0);
+  buf_addc(out, '\n');
+}

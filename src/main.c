@@ -1,0 +1,164 @@
+/*
+ * main.c: one compile, from the command line to the output file.
+ *
+ * parse -> expand -> check -> emit -> rules (checks on the template) -> write.  Any error stops the
+ * compile before anything is written.  -o writes a temporary file in the target's directory and
+ * renames it over the target only when the whole template is written and synced: a failed compile,
+ * a full disk or a killed process never leaves a truncated template or replaces a good one.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "drlc.h"
+
+void ctx_init(Ctx *cx, Options *opt) {
+  memset(cx, 0, sizeof *cx);
+  cx->opt = opt;
+  cx->arena.limit = opt->max_memory;
+  const char *term = getenv("TERM");
+  cx->color = opt->color == COLOR_ALWAYS ||
+              (opt->color == COLOR_AUTO && isatty(2) && !getenv("NO_COLOR") && term && strcmp(term, "dumb") != 0);
+}
+
+void ctx_free(Ctx *cx) { arena_free(&cx->arena); }
+
+static int write_all(int fd, const char *data, size_t len) {
+  while (len) {
+    ssize_t n = write(fd, data, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return -1;
+    data += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+/* Writes data to path through a temporary file and a rename. */
+int write_atomically(Ctx *cx, const char *path, const char *data, size_t len) {
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+    fprintf(stderr, "drlc: error: cannot write '%s': it is a directory\n", path);
+    return -1;
+  }
+  const char *dir = path_dirname(cx, path);
+  const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+  char *tmp = arena_printf(&cx->arena, "%s/.%s.XXXXXX", dir, base);
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    fprintf(stderr, "drlc: error: cannot write '%s': %s\n", path, strerror(errno));
+    return -1;
+  }
+  mode_t mask = umask(0);
+  umask(mask);
+  int ok = write_all(fd, data, len) == 0 && fchmod(fd, 0666 & ~mask) == 0 && fsync(fd) == 0;
+  int saved = errno;
+  ok = close(fd) == 0 && ok;
+  if (ok && rename(tmp, path) == 0) return 0;
+  if (!saved) saved = errno;
+  unlink(tmp);
+  fprintf(stderr, "drlc: error: cannot write '%s': %s\n", path, strerror(saved));
+  return -1;
+}
+
+static const char *make_escape(Ctx *cx, const char *path) {
+  Buf b = {0};
+  for (const char *p = path; *p; p++) {
+    if (*p == ' ' || *p == '#' || *p == ':') buf_addc(&b, '\\');
+    if (*p == '$') buf_addc(&b, '$');
+    buf_addc(&b, *p);
+  }
+  const char *r = arena_strdup(&cx->arena, b.data ? b.data : "");
+  buf_free(&b);
+  return r;
+}
+
+/* "stack.json: payment.drl lambda/payment_processor.py" and an empty rule for each prerequisite. */
+static void dependency_rule(Ctx *cx, Program *p, Buf *out) {
+  const Options *opt = cx->opt;
+  const char *target = opt->output;
+  if (!target) {
+    const char *dot = strrchr(opt->input, '.');
+    target = arena_printf(&cx->arena, "%.*s.json", dot ? (int)(dot - opt->input) : (int)strlen(opt->input), opt->input);
+  }
+  buf_printf(out, "%s: %s", make_escape(cx, target), make_escape(cx, opt->input));
+  for (int i = 0; i < p->files_read.len; i++) buf_printf(out, " \\\n  %s", make_escape(cx, p->files_read.items[i]));
+  buf_addc(out, '\n');
+  for (int i = 0; i < p->files_read.len; i++) buf_printf(out, "\n%s:\n", make_escape(cx, p->files_read.items[i]));
+}
+
+static Source *read_main(Ctx *cx) {
+  const char *path = cx->opt->input;
+  size_t len;
+  char *text = read_whole_file(cx, path, &len, cx->opt->max_file_size);
+  if (!text) {
+    fprintf(stderr, "drlc: error: cannot read '%s': %s\n", path,
+            errno == EFBIG ? "it is larger than --max-file-size" : errno == EISDIR ? "it is a directory"
+            : errno == ENODEV ? "it is not a regular file" : strerror(errno));
+    return NULL;
+  }
+  bool in = strcmp(path, "-") == 0;
+  return source_add(cx, in ? "<stdin>" : path, in ? "." : path_dirname(cx, path), text, len, false);
+}
+
+/* Writes what the compile produced; returns the exit status. */
+static int write_outputs(Ctx *cx, Program *p, cJSON *template) {
+  const Options *opt = cx->opt;
+  Buf out = {0};
+  int status = 0;
+  if (opt->deps || opt->depfile) {
+    dependency_rule(cx, p, &out);
+    if (opt->depfile && write_atomically(cx, opt->depfile, out.data, out.len)) status = 1;
+    if (opt->deps) fwrite(out.data, 1, out.len, stdout);
+    out.len = 0;
+  }
+  if (opt->source_map && write_source_map(cx, p, template, opt->source_map)) status = 1;
+  if (opt->report) {
+    report_markdown(cx, p, template, &out);
+    fwrite(out.data, 1, out.len, stdout);
+  } else if (!opt->check_only && !opt->deps && !status) {
+    json_print(template, &out);
+    if (opt->output) status = write_atomically(cx, opt->output, out.data, out.len) ? 1 : 0;
+    else if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0) status = 1;
+  }
+  buf_free(&out);
+  return status;
+}
+
+static int compile(Ctx *cx) {
+  Source *src = read_main(cx);
+  if (!src) return 2;
+  Program *prog = arena_alloc(&cx->arena, sizeof *prog);
+  Node *main_program = parse_source(cx, src);
+  if (!cx->errors) expand_program(cx, main_program, src, prog);
+  if (!cx->errors) check_program(cx, prog);
+  cJSON *template = NULL;
+  if (!cx->errors) {
+    template = emit_template(cx, prog);
+    rules_check_template(cx, prog, template);
+  }
+  int status = cx->errors ? 1 : write_outputs(cx, prog, template);
+  diag_summary(cx);
+  cJSON_Delete(template);
+  return status;
+}
+
+int main(int argc, char **argv) {
+  if (argc > 1 && strcmp(argv[1], "fmt") == 0) return fmt_main(argc - 1, argv + 1);
+  Options opt;
+  Arena options_arena = {0};
+  int r = cli_parse(argc, argv, &opt, &options_arena);
+  if (r) {
+    arena_free(&options_arena);
+    return r < 0 ? 0 : r;
+  }
+  Ctx cx;
+  ctx_init(&cx, &opt);
+  int status = compile(&cx);
+  ctx_free(&cx);
+  arena_free(&options_arena);
+  return status;
+}

@@ -1,0 +1,131 @@
+/*
+ * value.c: the values that expressions evaluate to.
+ *
+ * Compile-time values (null, booleans, numbers, strings, lists, objects) are folded by the evaluator;
+ * deploy-time values (Ref, GetAtt, Fn::Sub, other intrinsics, region conditions) become intrinsic
+ * functions in the template.  Objects keep their keys in insertion order; the emitter sorts them.
+ */
+#include <string.h>
+
+#include "drlc.h"
+
+Value *val_new(Ctx *cx, ValueKind kind, Loc loc) {
+  Value *v = arena_alloc(&cx->arena, sizeof *v);
+  v->kind = kind;
+  v->loc = loc;
+  return v;
+}
+
+Value *val_str(Ctx *cx, const char *s, size_t len, Loc loc) {
+  Value *v = val_new(cx, V_STR, loc);
+  v->s = arena_strndup(&cx->arena, s, len);
+  v->len = len;
+  return v;
+}
+
+Value *val_cstr(Ctx *cx, const char *s, Loc loc) { return val_str(cx, s, strlen(s), loc); }
+
+Value *val_num(Ctx *cx, double n, Loc loc) {
+  Value *v = val_new(cx, V_NUM, loc);
+  v->num = n;
+  return v;
+}
+
+Value *val_bool(Ctx *cx, bool b, Loc loc) {
+  Value *v = val_new(cx, V_BOOL, loc);
+  v->b = b;
+  return v;
+}
+
+Value *val_fn(Ctx *cx, const char *fn, Value *arg, Loc loc) {
+  Value *v = val_new(cx, V_FN, loc);
+  v->s = fn;
+  v->arg = arg;
+  return v;
+}
+
+Value *val_list1(Ctx *cx, Value *a, Loc loc) {
+  Value *v = val_new(cx, V_LIST, loc);
+  vec_push(&cx->arena, &v->items, a);
+  return v;
+}
+
+Value *val_list2(Ctx *cx, Value *a, Value *b, Loc loc) {
+  Value *v = val_new(cx, V_LIST, loc);
+  vec_push(&cx->arena, &v->items, a);
+  vec_push(&cx->arena, &v->items, b);
+  return v;
+}
+
+Value *obj_get(const Value *obj, const char *key) {
+  for (int i = 0; i < obj->keys.len; i++)
+    if (strcmp(obj->keys.items[i], key) == 0) return obj->items.items[i];
+  return NULL;
+}
+
+/* Replaces the value of an existing key, or appends the key. */
+void obj_put(Ctx *cx, Value *obj, const char *key, Value *v) {
+  for (int i = 0; i < obj->keys.len; i++) {
+    if (strcmp(obj->keys.items[i], key) == 0) {
+      obj->items.items[i] = v;
+      return;
+    }
+  }
+  vec_push(&cx->arena, &obj->keys, (void *)key);
+  vec_push(&cx->arena, &obj->items, v);
+}
+
+bool val_is_deploy_time(const Value *v) {
+  switch (v->kind) {
+  case V_REF: case V_GETATT: case V_SUB: case V_FN: case V_ROLE: return true;
+  case V_LIST: case V_OBJECT:
+    for (int i = 0; i < v->items.len; i++)
+      if (val_is_deploy_time(v->items.items[i])) return true;
+    return false;
+  default: return false;
+  }
+}
+
+const char *val_kind_name(const Value *v) {
+  switch (v->kind) {
+  case V_NULL: return "null";
+  case V_BOOL: return "a boolean";
+  case V_NUM: return "a number";
+  case V_STR: return "a string";
+  case V_LIST: return "a list";
+  case V_OBJECT: return "an object";
+  case V_REF: return "a reference";
+  case V_GETATT: return "an attribute";
+  case V_SUB: return "a deploy-time string";
+  case V_FN: return "a deploy-time value";
+  case V_ROLE: return "a region condition";
+  case V_MACRO: return "a macro";
+  }
+  return "a value";
+}
+
+static bool str_eq(const char *a, const char *b) { return a == b || (a && b && strcmp(a, b) == 0); }
+
+bool val_equal(const Value *a, const Value *b) {
+  if (a->kind != b->kind) return false;
+  switch (a->kind) {
+  case V_NULL: return true;
+  case V_BOOL: return a->b == b->b;
+  case V_NUM: return a->num == b->num;
+  case V_STR: return a->len == b->len && memcmp(a->s, b->s, a->len) == 0;
+  case V_REF: case V_GETATT: return str_eq(a->s, b->s) && str_eq(a->attr, b->attr);
+  case V_ROLE: return a->mask == b->mask;
+  case V_MACRO: return a->macro == b->macro;
+  case V_FN:
+    if (!str_eq(a->s, b->s)) return false;
+    return val_equal(a->arg, b->arg);
+  case V_LIST: case V_SUB: case V_OBJECT:
+    if (a->items.len != b->items.len) return false;
+    for (int i = 0; i < a->items.len; i++) {
+      if (a->kind == V_OBJECT && strcmp(a->keys.items[i], b->keys.items[i]) != 0) return false;
+      if (!val_equal(a->items.items[i], b->items.items[i])) return false;
+    }
+    return true;
+  }
+  return false;
+}
