@@ -69,7 +69,7 @@ static Node *text_node(Lexer *lx, const char *s, size_t len, Loc loc);
 %token OUTPUT "output" CONDITION "condition" PRIMARY "primary" SECONDARY "secondary" REGION "region"
 %token MACRO "macro" FOR "for" IN "in" IF "if" ELSE "else" TRUE "true" FALSE "false" NULL_ "null"
 %token BY_REGION "by_region"
-%token EQ "==" NE "!=" AND "&&" OR "||"
+%token EQ "==" NE "!=" AND "&&" OR "||" LE "<=" GE ">="
 
 %type <node> stmts stmt block if_stmt name object fields field expr postfix primary list items item_list
 %type <node> string parts args arg_list arg mparams mparam_list mparam opt_object opt_default key
@@ -79,6 +79,7 @@ static Node *text_node(Lexer *lx, const char *s, size_t len, Loc loc);
 %left OR
 %left AND
 %left EQ NE
+%nonassoc '<' '>' LE GE
 %left '+' '-'
 %left '*' '/' '%'
 %precedence '!' UMINUS
@@ -114,7 +115,7 @@ stmt
   | CONDITION name '=' expr      { $$ = NEW(S_CONDITION, @$); $$->keyexpr = $2; $$->name_loc = @2; $$->lhs = $4; }
   | PRIMARY block                { $$ = $2; $$->kind = S_REGION; $$->name = "primary"; $$->loc = @$; $$->name_loc = @1; }
   | SECONDARY block              { $$ = $2; $$->kind = S_REGION; $$->name = "secondary"; $$->loc = @$; $$->name_loc = @1; }
-  | REGION string block          { $$ = $3; $$->kind = S_REGION; $$->lhs = $2; $$->loc = @$; $$->name_loc = @2; }
+  | REGION expr block            { $$ = $3; $$->kind = S_REGION; $$->lhs = $2; $$->loc = @$; $$->name_loc = @2; }
   | MACRO IDENT '(' mparams ')' block
       { $$ = $6; $$->kind = S_MACRO; $$->name = $2; $$->name_loc = @2; $$->params = $4->items; $$->loc = @$; }
   | FOR IDENT IN expr block      { $$ = $5; $$->kind = S_FOR; $$->name = $2; $$->name_loc = @2; $$->lhs = $4; $$->loc = @$; }
@@ -218,6 +219,10 @@ expr
   | expr AND expr                { $$ = binary(lx, OP_AND, $1, $3, @$); }
   | expr EQ expr                 { $$ = binary(lx, OP_EQ, $1, $3, @$); }
   | expr NE expr                 { $$ = binary(lx, OP_NE, $1, $3, @$); }
+  | expr '<' expr                { $$ = binary(lx, '<', $1, $3, @$); }
+  | expr '>' expr                { $$ = binary(lx, '>', $1, $3, @$); }
+  | expr LE expr                 { $$ = binary(lx, OP_LE, $1, $3, @$); }
+  | expr GE expr                 { $$ = binary(lx, OP_GE, $1, $3, @$); }
   | expr '+' expr                { $$ = binary(lx, '+', $1, $3, @$); }
   | expr '-' expr                { $$ = binary(lx, '-', $1, $3, @$); }
   | expr '*' expr                { $$ = binary(lx, '*', $1, $3, @$); }
@@ -360,12 +365,15 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, Lexe
   yysymbol_kind_t tok = yypcontext_token(ctx);
   const char *what = describe_token(lx, tok, loc);
   const char *expected = expected_list(lx, ctx);
-  if (expected) diag_error(lx->cx, loc, NULL, "unexpected %s; expected %s", what, expected);
-  else diag_error(lx->cx, loc, NULL, "unexpected %s", what);
   if (tok == YYSYMBOL_YYEOF && lx->nopen > 0) {
     Opener *o = &lx->open[lx->nopen - 1];
+    char close = o->ch == '(' ? ')' : o->ch == '[' ? ']' : '}';
+    diag_error(lx->cx, loc, NULL, "unexpected end of file: missing '%c'", close);
     diag_note(lx->cx, o->loc, "to close '%s' opened here", o->ch == '$' ? "${" : (char[]){o->ch, 0});
+    return 0;
   }
+  if (expected) diag_error(lx->cx, loc, NULL, "unexpected %s; expected %s", what, expected);
+  else diag_error(lx->cx, loc, NULL, "unexpected %s", what);
   return 0;
 }
 

@@ -33,6 +33,8 @@ static void dump_op(int op, Buf *out) {
   case OP_NE: buf_adds(out, "!="); break;
   case OP_AND: buf_adds(out, "&&"); break;
   case OP_OR: buf_adds(out, "||"); break;
+  case OP_LE: buf_adds(out, "<="); break;
+  case OP_GE: buf_adds(out, ">="); break;
   default: buf_addc(out, (char)op);
   }
 }

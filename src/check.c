@@ -184,6 +184,6 @@ void check_program(Ctx *cx, Program *p) {
     if (d->kind == D_OUTPUT) walk(&c, d, d->props, d->mask);
     if (d->kind == D_RESOURCE) walk(&c, d, d->metadata, d->mask);
   }
-  if (!any_resource && !cx->errors) diag_error(cx, NO_LOC, NULL, "the program declares no resource; a template needs at least one");
+  if (!any_resource && !cx->errors) diag_error(cx, (Loc){0, 0, 0}, NULL, "the program declares no resource; a template needs at least one");
   rules_check(cx, p);
 }

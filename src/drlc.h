@@ -180,7 +180,7 @@ typedef enum NodeKind {
 } NodeKind;
 
 /* Operators of N_UNARY / N_BINARY: one-character ones are the character itself. */
-enum { OP_EQ = 256, OP_NE, OP_AND, OP_OR };
+enum { OP_EQ = 256, OP_NE, OP_AND, OP_OR, OP_LE, OP_GE };
 
 typedef struct Node {
   NodeKind kind;
@@ -231,6 +231,7 @@ typedef struct Value {
   Loc loc;
   const Frame *frame;
   bool b;
+  bool error;         /* made after an error was reported: later checks stay quiet about it */
   double num;
   const char *s;      /* V_STR text, V_REF/V_GETATT target, V_FN name */
   size_t len;         /* V_STR length */
@@ -253,6 +254,7 @@ Value *val_list1(Ctx *cx, Value *a, Loc loc);
 Value *val_list2(Ctx *cx, Value *a, Value *b, Loc loc);
 Value *obj_get(const Value *obj, const char *key);
 void obj_put(Ctx *cx, Value *obj, const char *key, Value *v);
+void obj_remove(Value *obj, const char *key);
 bool val_is_deploy_time(const Value *v);
 const char *val_kind_name(const Value *v);
 bool val_equal(const Value *a, const Value *b);

@@ -70,7 +70,11 @@ static void count_step(Ctx *cx, Loc loc) {
                cx->opt->max_steps);
 }
 
-Value *eval_error_value(Ctx *cx, Loc loc) { return val_new(cx, V_NULL, loc); }
+Value *eval_error_value(Ctx *cx, Loc loc) {
+  Value *v = val_new(cx, V_NULL, loc);
+  v->error = true;
+  return v;
+}
 #define error_value eval_error_value
 
 /* ---- numbers and strings ---- */
@@ -88,13 +92,13 @@ static bool is_scalar_deploy(const Value *v) {
 }
 
 /* Appends one interpolated value to the parts of a string being built. */
-static bool add_part(Ctx *cx, Value *sub, Buf *text, Value *v, const Frame *frame) {
+static bool add_part(Ctx *cx, Value *sub, Buf *text, Value *v, Loc at, const Frame *frame) {
   switch (v->kind) {
   case V_STR: buf_add(text, v->s, v->len); return true;
   case V_NUM: buf_adds(text, format_number(cx, v->num)); return true;
   case V_BOOL: buf_adds(text, v->b ? "true" : "false"); return true;
   case V_SUB:
-    for (int i = 0; i < v->items.len; i++) add_part(cx, sub, text, v->items.items[i], frame);
+    for (int i = 0; i < v->items.len; i++) add_part(cx, sub, text, v->items.items[i], at, frame);
     return true;
   case V_REF: case V_GETATT: case V_FN:
     vec_push(&cx->arena, &sub->items, val_str(cx, text->data ? text->data : "", text->len, v->loc));
@@ -102,7 +106,7 @@ static bool add_part(Ctx *cx, Value *sub, Buf *text, Value *v, const Frame *fram
     vec_push(&cx->arena, &sub->items, v);
     return true;
   default:
-    diag_error(cx, v->loc, frame, "cannot put %s into a string", val_kind_name(v));
+    if (!v->error) diag_error(cx, at, frame, "cannot put %s into a string", val_kind_name(v));
     return false;
   }
 }
@@ -122,7 +126,7 @@ static Value *eval_string_node(Ctx *cx, EvalEnv *env, const Node *n) {
   for (int i = 0; i < n->items.len; i++) {
     const Node *part = n->items.items[i];
     if (part->kind == N_TEXT) buf_add(&text, part->text, part->len);
-    else add_part(cx, sub, &text, eval(cx, env, part), env->frame);
+    else add_part(cx, sub, &text, eval(cx, env, part), part->loc, env->frame);
   }
   return finish_string(cx, sub, &text, n->loc);
 }
@@ -130,15 +134,15 @@ static Value *eval_string_node(Ctx *cx, EvalEnv *env, const Node *n) {
 static Value *concat_strings(Ctx *cx, Value *a, Value *b, Loc loc, const Frame *frame) {
   Value *sub = val_new(cx, V_SUB, loc);
   Buf text = {0};
-  add_part(cx, sub, &text, a, frame);
-  add_part(cx, sub, &text, b, frame);
+  add_part(cx, sub, &text, a, a->loc, frame);
+  add_part(cx, sub, &text, b, b->loc, frame);
   return finish_string(cx, sub, &text, loc);
 }
 
 const char *eval_string(Ctx *cx, EvalEnv *env, const Node *n, const char *what) {
   Value *v = eval(cx, env, n);
   if (v->kind == V_STR) return v->s;
-  diag_error(cx, n->loc, env->frame, "%s must be a compile-time string, not %s", what, val_kind_name(v));
+  if (!v->error) diag_error(cx, n->loc, env->frame, "%s must be a compile-time string, not %s", what, val_kind_name(v));
   return NULL;
 }
 
@@ -273,7 +277,7 @@ static Value *compile_time_list(Ctx *cx, EvalEnv *env, const Node *n, const char
 
 static bool compile_time_bool(Ctx *cx, EvalEnv *env, Value *v, const char *what) {
   if (v->kind == V_BOOL) return v->b;
-  diag_error(cx, v->loc, env->frame, "%s must be a compile-time boolean, not %s", what, val_kind_name(v));
+  if (!v->error) diag_error(cx, v->loc, env->frame, "%s must be a compile-time boolean, not %s", what, val_kind_name(v));
   return false;
 }
 
@@ -342,6 +346,7 @@ static Value *arithmetic(Ctx *cx, EvalEnv *env, int op, Value *a, Value *b, Loc 
   bool a_text = a->kind == V_STR || is_scalar_deploy(a), b_text = b->kind == V_STR || is_scalar_deploy(b);
   if (op == '+' && (a_text || b_text) && a->kind != V_LIST && b->kind != V_LIST && a->kind != V_OBJECT && b->kind != V_OBJECT)
     return concat_strings(cx, a, b, loc, env->frame);
+  if (a->error || b->error) return error_value(cx, loc);
   if (a->kind != V_NUM || b->kind != V_NUM) {
     diag_error(cx, loc, env->frame, "'%c' needs two compile-time numbers, not %s and %s", op, val_kind_name(a), val_kind_name(b));
     return error_value(cx, loc);
@@ -355,12 +360,27 @@ static Value *arithmetic(Ctx *cx, EvalEnv *env, int op, Value *a, Value *b, Loc 
   return val_num(cx, r, loc);
 }
 
+/* < > <= >= on two compile-time numbers or two compile-time strings (byte order). */
+static Value *compare(Ctx *cx, EvalEnv *env, int op, Value *a, Value *b, Loc loc) {
+  if (a->error || b->error) return error_value(cx, loc);
+  int c;
+  if (a->kind == V_NUM && b->kind == V_NUM) c = a->num < b->num ? -1 : a->num > b->num;
+  else if (a->kind == V_STR && b->kind == V_STR) c = strcmp(a->s, b->s);
+  else {
+    diag_error(cx, loc, env->frame, "comparison needs two compile-time numbers or strings, not %s and %s", val_kind_name(a), val_kind_name(b));
+    return error_value(cx, loc);
+  }
+  bool r = op == '<' ? c < 0 : op == '>' ? c > 0 : op == OP_LE ? c <= 0 : c >= 0;
+  return val_bool(cx, r, loc);
+}
+
 static Value *eval_binary(Ctx *cx, EvalEnv *env, const Node *n) {
   Value *a = eval(cx, env, n->lhs);
   Value *b = eval(cx, env, n->rhs);
   switch (n->op) {
   case OP_AND: case OP_OR: return logical(cx, env, n->op, a, b, n->loc);
   case OP_EQ: case OP_NE: return equality(cx, env, n->op, a, b, n->loc);
+  case '<': case '>': case OP_LE: case OP_GE: return compare(cx, env, n->op, a, b, n->loc);
   default: return arithmetic(cx, env, n->op, a, b, n->loc);
   }
 }
@@ -385,9 +405,11 @@ static Value *region_choice(Ctx *cx, EvalEnv *env, Value *role, const Node *yes,
   in.mask = env->mask & role->mask;
   out.mask = env->mask & ~role->mask;
   Value *args = val_new(cx, V_LIST, loc);
+  Value *a = eval(cx, &in, yes), *b = eval(cx, &out, no);
+  if (val_equal(a, b)) return a; /* the same in every region: no choice to make */
   vec_push(&cx->arena, &args->items, role);
-  vec_push(&cx->arena, &args->items, eval(cx, &in, yes));
-  vec_push(&cx->arena, &args->items, eval(cx, &out, no));
+  vec_push(&cx->arena, &args->items, a);
+  vec_push(&cx->arena, &args->items, b);
   Value *v = val_fn(cx, "Fn::If", args, loc);
   v->mask = role->mask;
   return v;
@@ -404,7 +426,8 @@ static Value *choose(Ctx *cx, EvalEnv *env, const Node *cond, const Node *yes, c
     vec_push(&cx->arena, &args->items, eval(cx, env, no));
     return val_fn(cx, "Fn::If", args, loc);
   }
-  diag_error(cx, cond->loc, env->frame,
+  if (!c->error)
+    diag_error(cx, cond->loc, env->frame,
              "a choice needs a compile-time boolean, a region role or a condition name, not %s; declare "
              "`condition Name = ...` and choose on Name", val_kind_name(c));
   return error_value(cx, loc);
@@ -441,7 +464,7 @@ static Value *eval_by_region(Ctx *cx, EvalEnv *env, const Node *n) {
     EvalEnv in = *env;
     in.mask = env->mask & (1u << r);
     Value *here = eval(cx, &in, pick);
-    if (!result) { result = here; continue; }
+    if (!result || val_equal(here, result)) { result = here; continue; }
     Value *role = val_new(cx, V_ROLE, n->loc);
     role->mask = 1u << r;
     Value *args = val_new(cx, V_LIST, n->loc);

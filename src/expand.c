@@ -96,8 +96,9 @@ static bool declare(Expander *ex, Decl *d) {
   Decl *old = map_get(names, d->name);
   if (old && old->kind == D_PARAM && d->kind == D_PARAM && old->node == d->node) return false; /* same statement again */
   if (old) {
-    diag_error(cx, d->name_loc, d->frame, "%s '%s' is already declared as a %s", decl_kind_name(d->kind), d->name,
-               decl_kind_name(old->kind));
+    if (old->kind == d->kind) diag_error(cx, d->name_loc, d->frame, "%s '%s' is declared twice", decl_kind_name(d->kind), d->name);
+    else diag_error(cx, d->name_loc, d->frame, "%s '%s' has the name of %s '%s'", decl_kind_name(d->kind), d->name,
+                    old->kind == D_PARAM ? "parameter" : old->kind == D_RESOURCE ? "resource" : "condition", d->name);
     diag_note(cx, old->name_loc, "'%s' was first declared here", d->name);
     diag_chain_notes(cx, old->frame);
     return false;
@@ -279,12 +280,16 @@ static void exec_output(Expander *ex, EvalEnv *env, const Node *s) {
   d->value = eval(ex->cx, env, s->lhs);
   if (d->value->kind == V_NUM || d->value->kind == V_BOOL)
     d->value = val_cstr(ex->cx, d->value->kind == V_NUM ? eval_format_number(ex->cx, d->value->num) : d->value->b ? "true" : "false", d->value->loc);
-  else if (d->value->kind != V_STR && !(d->value->kind == V_REF || d->value->kind == V_GETATT || d->value->kind == V_SUB || d->value->kind == V_FN))
+  else if (!d->value->error && d->value->kind != V_STR && !(d->value->kind == V_REF || d->value->kind == V_GETATT || d->value->kind == V_SUB || d->value->kind == V_FN))
     diag_error(ex->cx, s->lhs->loc, env->frame, "an output's value must be a string, not %s; use join(\",\", ...) for a list",
                val_kind_name(d->value));
   d->props = eval_options(ex, env, s->rhs, output_options, sizeof output_options / sizeof output_options[0], "output");
   Value *cond = obj_get(d->props, "Condition");
-  if (cond) { d->user_condition = cond->s; d->user_condition_loc = cond->loc; }
+  if (cond) {
+    d->user_condition = cond->s;
+    d->user_condition_loc = cond->loc;
+    obj_remove(d->props, "Condition"); /* emitted as the output's Condition, not as a value */
+  }
   declare(ex, d);
 }
 
@@ -369,26 +374,35 @@ static void exec_for(Expander *ex, EvalEnv *env, const Node *s) {
   }
 }
 
+/* The else branch of an if: another if (else if) or a block. */
+static void exec_else(Expander *ex, EvalEnv *env, const Node *branch);
+
 /* `if` on a compile-time boolean runs one branch; on a region role it is a region block. */
 static void exec_if(Expander *ex, EvalEnv *env, const Node *s) {
   Value *c = eval(ex->cx, env, s->cond);
   if (c->kind == V_ROLE) {
     run_in_regions(ex, env, s, env->mask & c->mask);
-    if (s->rhs) run_in_regions(ex, env, s->rhs, env->mask & ~c->mask);
+    if (s->rhs && (env->mask & ~c->mask & ex->prog->universe)) {
+      EvalEnv other = *env;
+      other.mask = env->mask & ~c->mask;
+      exec_else(ex, &other, s->rhs);
+    }
     return;
   }
   if (c->kind != V_BOOL) {
-    diag_error(ex->cx, s->cond->loc, env->frame,
-               "'if' needs a compile-time boolean or a region role, not %s (choose between values with `cond ? a : b`)",
-               val_kind_name(c));
+    if (!c->error)
+      diag_error(ex->cx, s->cond->loc, env->frame,
+                 "'if' needs a compile-time boolean or a region role, not %s (choose between values with `cond ? a : b`)",
+                 val_kind_name(c));
     return;
   }
-  const Node *branch = c->b ? s : s->rhs;
-  if (!branch) return;
-  EvalEnv inner = *env;
-  inner.scope = scope_new(ex->cx, env->scope);
-  if (branch->kind == S_IF) exec_if(ex, &inner, branch);
-  else exec_block(ex, &inner, branch, LEVEL_BLOCK);
+  if (c->b) run_in_regions(ex, env, s, env->mask);
+  else if (s->rhs) exec_else(ex, env, s->rhs);
+}
+
+static void exec_else(Expander *ex, EvalEnv *env, const Node *branch) {
+  if (branch->kind == S_IF) exec_if(ex, env, branch);
+  else run_in_regions(ex, env, branch, env->mask);
 }
 
 /* ---- macro and function calls ---- */

@@ -198,12 +198,16 @@ Value *modules_read_file(Ctx *cx, const char *path, const Source *from, Loc at, 
   }
   const char *full = join_path(cx, from && from->dir ? from->dir : ".", path);
   char real[PATH_MAX];
-  if (!realpath(full, real)) {
-    diag_error(cx, at, frame, "cannot read '%s': %s", full, strerror(errno));
-    return NULL;
-  }
+  /* Refuse a path outside the allowed directories before saying whether it exists. */
+  bool found = realpath(full, real) != NULL;
+  int saved = errno;
+  if (!found && !realpath(path_dirname(cx, full), real)) strcpy(real, "/");
   if (!under_allowed_root(cx, real)) {
     diag_error(cx, at, frame, "file() may only read below the program's directory and the -I directories; '%s' is outside them (allow it with --allow-read DIR)", full);
+    return NULL;
+  }
+  if (!found) {
+    diag_error(cx, at, frame, "cannot read '%s': %s", full, strerror(saved));
     return NULL;
   }
   struct stat st;

@@ -75,6 +75,19 @@ void obj_put(Ctx *cx, Value *obj, const char *key, Value *v) {
   vec_push(&cx->arena, &obj->items, v);
 }
 
+void obj_remove(Value *obj, const char *key) {
+  for (int i = 0; i < obj->keys.len; i++) {
+    if (strcmp(obj->keys.items[i], key) != 0) continue;
+    for (int j = i + 1; j < obj->keys.len; j++) {
+      obj->keys.items[j - 1] = obj->keys.items[j];
+      obj->items.items[j - 1] = obj->items.items[j];
+    }
+    obj->keys.len--;
+    obj->items.len--;
+    return;
+  }
+}
+
 bool val_is_deploy_time(const Value *v) {
   switch (v->kind) {
   case V_REF: case V_GETATT: case V_SUB: case V_FN: case V_ROLE: return true;
