@@ -25,10 +25,10 @@ static const char *color(Ctx *cx, const char *code) { return cx->color ? code : 
 #define RESET "\033[0m"
 
 /* Display width of the bytes [from, to) of a line: one column per UTF-8 code point, tabs kept. */
-static void print_pad(const char *from, const char *to) {
+static void print_pad(Ctx *cx, const char *from, const char *to) {
   for (const char *p = from; p < to; p++) {
-    if (*p == '\t') fputc('\t', stderr);
-    else if (((unsigned char)*p & 0xC0) != 0x80) fputc(' ', stderr);
+    if (*p == '\t') fputc('\t', cx->err);
+    else if (((unsigned char)*p & 0xC0) != 0x80) fputc(' ', cx->err);
   }
 }
 
@@ -44,16 +44,16 @@ static void print_excerpt(Ctx *cx, const Source *s, Loc loc, int line) {
   int end = begin;
   while ((size_t)end < s->len && text[end] != '\n') end++;
   int shown_end = end - begin > 300 ? begin + 300 : end; /* a 10 MB line is not printed whole */
-  fprintf(stderr, "%5d | ", line);
-  for (int i = begin; i < shown_end; i++) fputc(text[i] ? text[i] : ' ', stderr);
-  fputs(shown_end < end ? " ...\n" : "\n", stderr);
+  fprintf(cx->err, "%5d | ", line);
+  for (int i = begin; i < shown_end; i++) fputc(text[i] ? text[i] : ' ', cx->err);
+  fputs(shown_end < end ? " ...\n" : "\n", cx->err);
   int start = loc.start < begin ? begin : loc.start > shown_end ? shown_end : loc.start;
   int stop = loc.end > shown_end ? shown_end : loc.end;
-  fputs("      | ", stderr);
-  print_pad(text + begin, text + start);
-  fprintf(stderr, "%s^", color(cx, GREEN));
-  for (int i = count_chars(text + start, text + (stop > start ? stop : start)); i > 1; i--) fputc('~', stderr);
-  fprintf(stderr, "%s\n", color(cx, RESET));
+  fputs("      | ", cx->err);
+  print_pad(cx, text + begin, text + start);
+  fprintf(cx->err, "%s^", color(cx, GREEN));
+  for (int i = count_chars(text + start, text + (stop > start ? stop : start)); i > 1; i--) fputc('~', cx->err);
+  fprintf(cx->err, "%s\n", color(cx, RESET));
 }
 
 static char *vformat(Ctx *cx, const char *fmt, va_list ap) {
@@ -71,11 +71,11 @@ static void print_one(Ctx *cx, Loc loc, const char *kind, const char *kind_color
   int line = 0, col = 0;
   if (s) {
     source_linecol(s, loc.start, &line, &col);
-    fprintf(stderr, "%s%s:%d:%d: %s", color(cx, BOLD), s->path, line, col, color(cx, RESET));
+    fprintf(cx->err, "%s%s:%d:%d: %s", color(cx, BOLD), s->path, line, col, color(cx, RESET));
   } else {
-    fprintf(stderr, "%sdrlc: %s", color(cx, BOLD), color(cx, RESET));
+    fprintf(cx->err, "%sdrlc: %s", color(cx, BOLD), color(cx, RESET));
   }
-  fprintf(stderr, "%s%s:%s %s\n", color(cx, kind_color), kind, color(cx, RESET), msg);
+  fprintf(cx->err, "%s%s:%s %s\n", color(cx, kind_color), kind, color(cx, RESET), msg);
   if (s && excerpt) print_excerpt(cx, s, loc, line);
 }
 
@@ -95,7 +95,7 @@ static void report_error(Ctx *cx, Loc loc, const Frame *frame, const char *msg) 
   print_chain(cx, frame);
   cx->last_silenced = false;
   if (++cx->errors >= MAX_ERRORS) {
-    fprintf(stderr, "drlc: too many errors (%d), stopping\n", cx->errors);
+    fprintf(cx->err, "drlc: too many errors (%d), stopping\n", cx->errors);
     exit(1);
   }
 }
@@ -178,10 +178,10 @@ void diag_fatal(Ctx *cx, Loc loc, const char *fmt, ...) {
 void diag_summary(Ctx *cx) {
   if (!cx->errors && !cx->warnings) return;
   if (cx->errors && cx->warnings)
-    fprintf(stderr, "%d error%s and %d warning%s generated.\n", cx->errors, cx->errors == 1 ? "" : "s",
+    fprintf(cx->err, "%d error%s and %d warning%s generated.\n", cx->errors, cx->errors == 1 ? "" : "s",
             cx->warnings, cx->warnings == 1 ? "" : "s");
   else if (cx->errors)
-    fprintf(stderr, "%d error%s generated.\n", cx->errors, cx->errors == 1 ? "" : "s");
+    fprintf(cx->err, "%d error%s generated.\n", cx->errors, cx->errors == 1 ? "" : "s");
   else
-    fprintf(stderr, "%d warning%s generated.\n", cx->warnings, cx->warnings == 1 ? "" : "s");
+    fprintf(cx->err, "%d warning%s generated.\n", cx->warnings, cx->warnings == 1 ? "" : "s");
 }

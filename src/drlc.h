@@ -427,6 +427,7 @@ void cli_usage(FILE *f);
 struct Ctx {
   Arena arena;
   Options *opt;
+  FILE *err;          /* where diagnostics go: stderr, or a memory stream in the unit tests */
   Vec sources;        /* Source *, indexed by id */
   int errors;
   int warnings;
@@ -438,7 +439,10 @@ struct Ctx {
   PtrMap origins;     /* cJSON node -> the Value it was made from (emit.c) */
 };
 
+/* driver.c */
 void ctx_init(Ctx *cx, Options *opt);
 void ctx_free(Ctx *cx);
+/* The whole pipeline on one source: the template, or NULL when errors were reported. */
+cJSON *compile_source(Ctx *cx, Source *src, Program *prog);
 
 #endif

@@ -45,7 +45,7 @@ static int compare_ranked(const void *pa, const void *pb) {
 /* Sorts the members of one object by (rank in order, bytes) and relinks them. */
 static void sort_object(cJSON *obj, const char *const *order, int n) {
   int count = cJSON_GetArraySize(obj);
-  if (count < 2) return;
+  if (!cJSON_IsObject(obj) || count < 2) return;
   Ranked *items = malloc(sizeof(Ranked) * (size_t)count);
   if (!items) return;
   int i = 0;
@@ -68,6 +68,10 @@ static void canonicalize(cJSON *node, const char *const *order, int n, bool reso
 }
 
 void json_canonicalize(cJSON *template) {
+  if (!cJSON_IsObject(template)) {
+    canonicalize(template, NULL, 0, false);
+    return;
+  }
   for (cJSON *c = template->child; c; c = c->next)
     canonicalize(c, NULL, 0, c->string && strcmp(c->string, "Resources") == 0);
   sort_object(template, section_order, sizeof section_order / sizeof section_order[0]);

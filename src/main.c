@@ -1,10 +1,8 @@
 /*
- * main.c: one compile, from the command line to the output file.
+ * main.c: the drlc command: options in, outputs out.
  *
- * parse -> expand -> check -> emit -> rules (checks on the template) -> write.  Any error stops the
- * compile before anything is written.  -o writes a temporary file in the target's directory and
- * renames it over the target only when the whole template is written and synced: a failed compile,
- * a full disk or a killed process never leaves a truncated template or replaces a good one.
+ * Any error stops the compile before anything is written; -o and -MF are written atomically
+ * (driver.c).  Exit 0 on success, 1 for errors in the input, 2 for usage errors.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,55 +12,6 @@
 #include <unistd.h>
 
 #include "drlc.h"
-
-void ctx_init(Ctx *cx, Options *opt) {
-  memset(cx, 0, sizeof *cx);
-  cx->opt = opt;
-  cx->arena.limit = opt->max_memory;
-  const char *term = getenv("TERM");
-  cx->color = opt->color == COLOR_ALWAYS ||
-              (opt->color == COLOR_AUTO && isatty(2) && !getenv("NO_COLOR") && term && strcmp(term, "dumb") != 0);
-}
-
-void ctx_free(Ctx *cx) { arena_free(&cx->arena); }
-
-static int write_all(int fd, const char *data, size_t len) {
-  while (len) {
-    ssize_t n = write(fd, data, len);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return -1;
-    data += n;
-    len -= (size_t)n;
-  }
-  return 0;
-}
-
-/* Writes data to path through a temporary file and a rename. */
-int write_atomically(Ctx *cx, const char *path, const char *data, size_t len) {
-  struct stat st;
-  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-    fprintf(stderr, "drlc: error: cannot write '%s': it is a directory\n", path);
-    return -1;
-  }
-  const char *dir = path_dirname(cx, path);
-  const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-  char *tmp = arena_printf(&cx->arena, "%s/.%s.XXXXXX", dir, base);
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    fprintf(stderr, "drlc: error: cannot write '%s': %s\n", path, strerror(errno));
-    return -1;
-  }
-  mode_t mask = umask(0);
-  umask(mask);
-  int ok = write_all(fd, data, len) == 0 && fchmod(fd, 0666 & ~mask) == 0 && fsync(fd) == 0;
-  int saved = errno;
-  ok = close(fd) == 0 && ok;
-  if (ok && rename(tmp, path) == 0) return 0;
-  if (!saved) saved = errno;
-  unlink(tmp);
-  fprintf(stderr, "drlc: error: cannot write '%s': %s\n", path, strerror(saved));
-  return -1;
-}
 
 static const char *make_escape(Ctx *cx, const char *path) {
   Buf b = {0};
@@ -132,14 +81,7 @@ static int compile(Ctx *cx) {
   Source *src = read_main(cx);
   if (!src) return 2;
   Program *prog = arena_alloc(&cx->arena, sizeof *prog);
-  Node *main_program = parse_source(cx, src);
-  if (!cx->errors) expand_program(cx, main_program, src, prog);
-  if (!cx->errors) check_program(cx, prog);
-  cJSON *template = NULL;
-  if (!cx->errors) {
-    template = emit_template(cx, prog);
-    rules_check_template(cx, prog, template);
-  }
+  cJSON *template = compile_source(cx, src, prog);
   int status = cx->errors ? 1 : write_outputs(cx, prog, template);
   diag_summary(cx);
   cJSON_Delete(template);

@@ -1,0 +1,97 @@
+/*
+ * driver.c: the compile context and the pipeline, shared by the command line and the unit tests.
+ *
+ * parse -> expand -> check -> emit -> rules on the template.  Each pass runs only if the ones before
+ * it reported no error, so a later pass never sees a half-built program.
+ *
+ * write_atomically writes a temporary file in the target's directory and renames it over the target
+ * only when everything is written and synced: a failed compile, a full disk or a killed process never
+ * leaves a truncated file or replaces a good one.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "drlc.h"
+
+void ctx_init(Ctx *cx, Options *opt) {
+  memset(cx, 0, sizeof *cx);
+  cx->opt = opt;
+  cx->err = stderr;
+  cx->arena.limit = opt->max_memory;
+  const char *term = getenv("TERM");
+  cx->color = opt->color == COLOR_ALWAYS ||
+              (opt->color == COLOR_AUTO && isatty(2) && !getenv("NO_COLOR") && term && strcmp(term, "dumb") != 0);
+}
+
+void ctx_free(Ctx *cx) { arena_free(&cx->arena); }
+
+static int write_all(int fd, const char *data, size_t len) {
+  while (len) {
+    ssize_t n = write(fd, data, len);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return -1;
+    data += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+/* A device, a pipe or /dev/stdout is written in place: renaming over it would replace it. */
+static int write_in_place(const char *path, const char *data, size_t len) {
+  int fd = open(path, O_WRONLY | O_TRUNC | O_NOCTTY);
+  if (fd < 0) return -1;
+  int ok = write_all(fd, data, len) == 0;
+  int saved = errno;
+  ok = close(fd) == 0 && ok;
+  if (!ok && saved) errno = saved;
+  return ok ? 0 : -1;
+}
+
+/* Writes data to a temporary file beside path, syncs it and renames it over path. */
+static int write_by_rename(Ctx *cx, const char *path, const char *data, size_t len) {
+  const char *dir = path_dirname(cx, path);
+  const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+  char *tmp = arena_printf(&cx->arena, "%s/.%s.XXXXXX", dir, base);
+  int fd = mkstemp(tmp);
+  if (fd < 0) return -1;
+  mode_t mask = umask(0);
+  umask(mask);
+  int ok = write_all(fd, data, len) == 0 && fchmod(fd, 0666 & ~mask) == 0 && fsync(fd) == 0;
+  int saved = errno;
+  ok = close(fd) == 0 && ok;
+  if (ok && rename(tmp, path) == 0) return 0;
+  if (ok) saved = errno;
+  unlink(tmp);
+  errno = saved;
+  return -1;
+}
+
+int write_atomically(Ctx *cx, const char *path, const char *data, size_t len) {
+  struct stat st;
+  char real[PATH_MAX];
+  int r;
+  errno = 0;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) errno = EISDIR, r = -1;
+  else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) r = write_in_place(path, data, len);
+  else if (realpath(path, real)) r = write_by_rename(cx, real, data, len); /* through symbolic links */
+  else r = write_by_rename(cx, path, data, len);
+  if (r) fprintf(stderr, "drlc: error: cannot write '%s': %s\n", path, errno == EISDIR ? "it is a directory" : strerror(errno));
+  return r;
+}
+
+cJSON *compile_source(Ctx *cx, Source *src, Program *prog) {
+  Node *main_program = parse_source(cx, src);
+  if (!cx->errors) expand_program(cx, main_program, src, prog);
+  if (!cx->errors) check_program(cx, prog);
+  if (cx->errors) return NULL;
+  cJSON *template = emit_template(cx, prog);
+  rules_check_template(cx, prog, template);
+  if (!cx->errors) return template;
+  cJSON_Delete(template);
+  return NULL;
+}
