@@ -204,10 +204,10 @@ static Value *eval_region_pseudo(Ctx *cx, EvalEnv *env, Loc loc) {
   return ref(cx, env, "AWS::Region", loc);
 }
 
+/* Every declared region, also under --region: a one-region template still replicates to the others. */
 static Value *eval_regions_list(Ctx *cx, Loc loc) {
   Value *list = val_new(cx, V_LIST, loc);
-  for (int i = 0; i < cx->prog->nregions; i++)
-    if (cx->prog->universe & (1u << i)) vec_push(&cx->arena, &list->items, val_cstr(cx, cx->prog->regions[i].name, loc));
+  for (int i = 0; i < cx->prog->nregions; i++) vec_push(&cx->arena, &list->items, val_cstr(cx, cx->prog->regions[i].name, loc));
   return list;
 }
 

@@ -108,13 +108,20 @@ static Source *stdlib_source(Ctx *cx, const StdlibModule *m) {
   return s;
 }
 
-/* A module file in dir: its Source, NULL if absent; *failed is set if it exists but cannot be used. */
-static Source *try_dir(Ctx *cx, const char *dir, const char *file, Loc at, bool *failed) {
+static bool same_file(const struct stat *st, const char *other) {
+  struct stat o;
+  return other && strcmp(other, "-") != 0 && stat(other, &o) == 0 && o.st_dev == st->st_dev && o.st_ino == st->st_ino;
+}
+
+/* A module file in dir: its Source, NULL if absent; *failed is set if it exists but cannot be used.
+   The main program and the using file are never modules: examples/payment.drl may `use "payment"`. */
+static Source *try_dir(Ctx *cx, const char *dir, const char *file, const Source *from, Loc at, bool *failed) {
   const char *path = join_path(cx, dir, file);
-  Source *s = map_get(&cx->files, path);
-  if (s) return s;
   struct stat st;
   if (stat(path, &st) != 0) return NULL;
+  if (same_file(&st, cx->opt->input) || (!from->is_stdlib && same_file(&st, from->path))) return NULL;
+  Source *s = map_get(&cx->files, path);
+  if (s) return s;
   size_t len;
   char *text = read_whole_file(cx, path, &len, cx->opt->max_file_size);
   if (!text || !S_ISREG(st.st_mode)) {
@@ -156,7 +163,7 @@ Source *modules_load(Ctx *cx, const char *name, const Source *from, Loc at) {
   env_path_dirs(cx, &dirs);
   bool failed = false;
   for (int i = 0; i < dirs.len && !failed; i++) {
-    Source *s = try_dir(cx, dirs.items[i], file, at, &failed);
+    Source *s = try_dir(cx, dirs.items[i], file, from, at, &failed);
     if (s) return s;
   }
   if (failed) return NULL;

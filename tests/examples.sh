@@ -1,0 +1,25 @@
+#!/bin/sh
+# tests/examples.sh DRLC: every examples/NAME.drl compiles with no diagnostic at all, and where
+# examples/NAME.json is committed, to exactly those bytes (regenerate: make examples-update).
+set -u
+drlc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+root=$(cd "$(dirname "$0")/.." && pwd)
+update=${2:-}
+pass=0 fail=0
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+for src in "$root"/examples/*.drl; do
+  name=$(basename "$src" .drl)
+  if ! (cd "$root" && "$drlc" --allow-read lambda "examples/$name.drl" >"$tmp/out" 2>"$tmp/err") || [ -s "$tmp/err" ]; then
+    echo "FAIL examples/$name.drl does not compile cleanly:"; cat "$tmp/err"; fail=$((fail + 1)); continue
+  fi
+  [ "$update" = --update ] && [ -f "$root/examples/$name.json" ] && cp "$tmp/out" "$root/examples/$name.json"
+  if [ -f "$root/examples/$name.json" ] && ! cmp -s "$tmp/out" "$root/examples/$name.json"; then
+    echo "FAIL examples/$name.json differs from what examples/$name.drl compiles to:"
+    diff -u "$root/examples/$name.json" "$tmp/out" | head -30
+    fail=$((fail + 1)); continue
+  fi
+  pass=$((pass + 1))
+done
+echo "examples: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
