@@ -393,6 +393,11 @@ void json_print(const cJSON *item, Buf *out);
 const char *json_format_number(double n, char *buf);
 
 /* ---- fmt.c: drlc fmt ---------------------------------------------------------------------- */
+/* Formats one source into out in the canonical layout, keeping every comment.  Returns false, with
+   diagnostics reported through cx, if the source does not parse (nothing is written to out then). */
+bool fmt_format(Ctx *cx, Source *src, Buf *out);
+/* `drlc fmt [-w | --check] FILE...`: argv[0] is "fmt".  Exit 0, 1 (--check found files to change, or
+   input errors), 2 (usage). */
 int fmt_main(int argc, char **argv);
 
 /* ---- cli.c and main.c: the command line and the compile context --------------------------- */
