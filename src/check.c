@@ -6,7 +6,7 @@
  * may only reference declarations that exist there too; a reference inside one branch of a region
  * choice (primary ? a : b) is checked against the regions of that branch only.  Parameters: the
  * default must satisfy allowed_values and allowed_pattern.  Specification and stack rules live in
- * rules.c.
+ * rules.c, which runs on the emitted template.
  */
 #include <regex.h>
 #include <stdlib.h>
@@ -185,5 +185,4 @@ void check_program(Ctx *cx, Program *p) {
     if (d->kind == D_RESOURCE) walk(&c, d, d->metadata, d->mask);
   }
   if (!any_resource && !cx->errors) diag_error(cx, (Loc){0, 0, 0}, NULL, "the program declares no resource; a template needs at least one");
-  rules_check(cx, p);
 }

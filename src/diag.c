@@ -155,6 +155,18 @@ void diag_warning(Ctx *cx, const char *name, Loc loc, const Frame *frame, const 
   cx->last_silenced = false;
 }
 
+void diag_rule(Ctx *cx, const char *name, Loc loc, const Frame *frame, const char *fmt, ...) {
+  if (silenced(cx, name, loc, frame)) {
+    cx->last_silenced = true;
+    return;
+  }
+  va_list ap;
+  va_start(ap, fmt);
+  char *text = vformat(cx, fmt, ap);
+  va_end(ap);
+  report_error(cx, loc, frame, arena_printf(&cx->arena, "%s [%s]", text, name));
+}
+
 void diag_note(Ctx *cx, Loc loc, const char *fmt, ...) {
   if (cx->last_silenced) return;
   va_list ap;

@@ -131,6 +131,9 @@ void diag_error(Ctx *cx, Loc loc, const Frame *frame, const char *fmt, ...) PRIN
 /* Warnings have a name: -Wno-NAME silences it, "// drlc:allow NAME" on the line or the line above
    silences one site, and -Werror makes it an error. */
 void diag_warning(Ctx *cx, const char *name, Loc loc, const Frame *frame, const char *fmt, ...) PRINTF(5, 6);
+/* A stack rule: an error named NAME, which -Wno-NAME or "drlc:allow NAME" (with a reason) turns off
+   for the whole program or one site. */
+void diag_rule(Ctx *cx, const char *name, Loc loc, const Frame *frame, const char *fmt, ...) PRINTF(5, 6);
 /* A note belongs to the diagnostic printed just before it; it is dropped if that one was silenced. */
 void diag_note(Ctx *cx, Loc loc, const char *fmt, ...) PRINTF(3, 4);
 void diag_fatal(Ctx *cx, Loc loc, const char *fmt, ...) PRINTF(3, 4) NORETURN;
@@ -198,6 +201,7 @@ typedef struct Node {
   Vec params;            /* S_MACRO: N_PARAM */
   const char *doc;       /* /// comment before a param, resource or output */
   Loc name_loc;          /* where the name (or key) is written */
+  Loc type_loc;          /* S_RESOURCE: where the type is written */
 } Node;
 
 Node *ast_new(Ctx *cx, NodeKind kind, Loc loc);
@@ -368,9 +372,7 @@ Value *expand_function_call(Ctx *cx, EvalEnv *env, const Node *n, Value *fn);
 void check_program(Ctx *cx, Program *p);
 
 /* ---- rules.c: stack rules and the CloudFormation specification ---------------------------- */
-/* On the program: suffixes in physical names, deletion policies, runtimes. */
-void rules_check(Ctx *cx, Program *p);
-/* On the emitted template: resource types, properties, attributes, tags, template limits. */
+/* On the emitted template: types, properties, attributes, suffixes, tags, policies, runtimes, limits. */
 void rules_check_template(Ctx *cx, Program *p, cJSON *template);
 
 /* ---- report.c: --report and --source-map ------------------------------------------------- */

@@ -42,10 +42,10 @@ static const Case cases[] = {
 
 START_TEST(test_fold) {
   char program[2048];
-  snprintf(program, sizeof program, "%sresource Q: AWS::SQS::Queue { Tags = %s }\n", prelude, cases[_i].value);
+  snprintf(program, sizeof program, "%sresource Q: AWS::SQS::Queue { metadata = { V = %s } }\n", prelude, cases[_i].value);
   Result r = compile_text(program, NULL);
   ck_assert_msg(r.json, "did not compile: %s\n%s", cases[_i].value, r.diags);
-  char *got = json_at(r.json, "Resources.Q.Properties.Tags");
+  char *got = json_at(r.json, "Resources.Q.Metadata.V");
   ck_assert_str_eq(got, cases[_i].json);
   free(got);
   result_free(&r);
@@ -54,9 +54,9 @@ END_TEST
 
 START_TEST(test_region_flag_folds_conditions) {
   char program[2048];
-  snprintf(program, sizeof program, "%sresource Q: AWS::SQS::Queue { Tags = [primary ? 1 : 2, \"${region}\"] }\n", prelude);
+  snprintf(program, sizeof program, "%sresource Q: AWS::SQS::Queue { metadata = { V = [primary ? 1 : 2, \"${region}\"] } }\n", prelude);
   Result r = compile_text(program, "secondary");
-  char *got = json_at(r.json, "Resources.Q.Properties.Tags");
+  char *got = json_at(r.json, "Resources.Q.Metadata.V");
   ck_assert_str_eq(got, "[2,\"us-west-2\"]");
   ck_assert_ptr_null(strstr(r.json, "Conditions"));
   free(got);
