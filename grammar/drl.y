@@ -107,7 +107,7 @@ stmt
   | LET IDENT '(' mparams ')' '=' expr
       { $$ = named(lx, S_LET, $2, @$); $$->name_loc = @2; $$->params = $4->items; $$->lhs = $7; $$->op = '('; }
   | RESOURCE name ':' TYPE object
-      { $$ = NEW(S_RESOURCE, @$); $$->keyexpr = $2; $$->name_loc = @2; $$->text = $4; $$->rhs = $5;
+      { $$ = NEW(S_RESOURCE, @$); $$->keyexpr = $2; $$->name_loc = @2; $$->text = $4; $$->type_loc = @4; $$->rhs = $5;
         documented(lx, $$); }
   | OUTPUT name '=' expr opt_object
       { $$ = NEW(S_OUTPUT, @$); $$->keyexpr = $2; $$->name_loc = @2; $$->lhs = $4; $$->rhs = $5;
