@@ -92,12 +92,16 @@ check "-Werror names the flag" grep -q '\[-Werror=unknown-region\]' err.txt
 check "-Wno-NAME silences" sh -c "'$drlc' -Wno-unknown-region warn.drl 2>&1 >/dev/null | grep -c warning | grep -q '^0$'"
 sed 's|^regions|// drlc:allow unknown-region\nregions|' warn.drl > allowed.drl
 check "drlc:allow silences one site" sh -c "'$drlc' allowed.drl 2>&1 >/dev/null | grep -c warning | grep -q '^0$'"
-printf 'regions { primary = "us-east-1", secondary = "us-west-2" }\nprimary { resource Q: AWS::SQS::Queue {} }\nresource T: AWS::SNS::Topic {}\n' > blocks.drl
+printf 'regions { primary = "us-east-1", secondary = "us-west-2" }\nprimary { resource Q: AWS::S3::Bucket {} }\nresource T: AWS::SNS::Topic {}\n' > blocks.drl
 check "without --region a block gets a condition" sh -c "'$drlc' blocks.drl | grep -q '\"Condition\": \"IsPrimary\"'"
 check "--region folds the conditions" sh -c "'$drlc' --region us-east-1 blocks.drl > folded.json && ! grep -q Condition folded.json && grep -q '\"Q\"' folded.json"
 check "--region drops what the region lacks" sh -c "'$drlc' --region secondary blocks.drl | grep -c '\"Q\"' | grep -q '^0$'"
 check "--region with an unknown region fails" [ "$(status "$drlc" --region eu-west-9 good.drl)" = 1 ]
 check "--color=always colors" sh -c "'$drlc' --color=always bad.drl 2>&1 | grep -q '\[1;31merror'"
+
+check "--source-map writes a map" sh -c "'$drlc' --source-map map.json blocks.drl >/dev/null && grep -q '\"location\": \"blocks.drl:2:20\"' map.json"
+check "--source-map with errors writes nothing" sh -c "! '$drlc' --source-map map2.json bad.drl 2>/dev/null && [ ! -e map2.json ]"
+check "--report prints Markdown" sh -c "'$drlc' --report blocks.drl | grep -q '^| Q | AWS::S3::Bucket | us-east-1 |'"
 
 : > empty.drl
 check "an empty file is an error, not a crash" [ "$(status "$drlc" empty.drl)" = 1 ]

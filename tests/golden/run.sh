@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/golden/run.sh DRLC [--update]: whole-program tests.
-#   NAME.drl        must compile (exit 0) to exactly NAME.json, with nothing on stderr
-#                   (or exactly NAME.err when that file exists: warnings).
+#   NAME.drl        must compile (exit 0) to exactly NAME.json (NAME.md for --report), with
+#                   nothing on stderr (or exactly NAME.err when that file exists: warnings).
 #   error.NAME.drl  must fail with exit 1 and exactly the diagnostics in error.NAME.err.
 # A first line "// args: ..." passes extra options.  Programs run from this directory, so the
 # diagnostics name them by their plain file name.  --update rewrites the expectations: review the diff.
@@ -23,8 +23,9 @@ for src in *.drl; do
     error.*) want_status=1 out_file=/dev/null err_file=$name.err ;;
     *) want_status=0 out_file=$name.json err_file=$name.err; [ -f "$err_file" ] || err_file=/dev/null ;;
   esac
+  case "$args" in *--report*) out_file=$name.md ;; esac
   if [ "$update" = --update ]; then
-    case "$name" in error.*) cp "$tmp/err" "$name.err" ;; *) cp "$tmp/out" "$name.json"; [ -s "$tmp/err" ] && cp "$tmp/err" "$name.err" ;; esac
+    case "$name" in error.*) cp "$tmp/err" "$name.err" ;; *) cp "$tmp/out" "$out_file"; [ -s "$tmp/err" ] && cp "$tmp/err" "$name.err" ;; esac
   fi
   problem=""
   [ "$status" -eq "$want_status" ] || problem="exit $status, expected $want_status"
