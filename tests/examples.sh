@@ -1,6 +1,7 @@
 #!/bin/sh
 # tests/examples.sh DRLC: every examples/NAME.drl compiles with no diagnostic at all, and where
-# examples/NAME.json is committed, to exactly those bytes (regenerate: make examples-update).
+# examples/NAME.json is committed, to exactly those bytes (regenerate: make examples-update);
+# every stdlib module compiles cleanly on its own.
 set -u
 drlc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +21,16 @@ for src in "$root"/examples/*.drl; do
     fail=$((fail + 1)); continue
   fi
   pass=$((pass + 1))
+done
+# Every stdlib module compiles cleanly when used on its own.
+for module in "$root"/stdlib/*.drl; do
+  name=$(basename "$module" .drl)
+  printf 'use "%s"\nresource Probe: AWS::SNS::Topic {}\n' "$name" > "$tmp/probe.drl"
+  if "$drlc" "$tmp/probe.drl" >/dev/null 2>"$tmp/err" && [ ! -s "$tmp/err" ]; then
+    pass=$((pass + 1))
+  else
+    echo "FAIL stdlib module '$name' does not compile cleanly:"; cat "$tmp/err"; fail=$((fail + 1))
+  fi
 done
 echo "examples: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
