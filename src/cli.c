@@ -31,6 +31,7 @@ void cli_usage(FILE *f) {
         "  -Werror               make warnings errors\n"
         "  -Wno-NAME             silence warning NAME (one site: // drlc:allow NAME)\n"
         "  --allow-retain        allow Retain and Snapshot deletion policies\n"
+        "  --no-rules            skip the specification and stack rules (to compare with other tools)\n"
         "  --color[=WHEN]        color diagnostics: auto (default), always or never\n"
         "\n"
         "Limits:\n"
@@ -151,6 +152,7 @@ static int take_flag(const char *arg, Options *opt, Arena *a) {
   else if (strcmp(arg, "-Werror") == 0) opt->werror = true;
   else if (strncmp(arg, "-Wno-", 5) == 0 && arg[5]) vec_push(a, &opt->disabled_warnings, (void *)(arg + 5));
   else if (strcmp(arg, "--allow-retain") == 0) opt->allow_retain = true;
+  else if (strcmp(arg, "--no-rules") == 0) opt->no_rules = true;
   else if (strcmp(arg, "--color") == 0) opt->color = COLOR_ALWAYS;
   else if (strncmp(arg, "--color=", 8) == 0) return take_color(arg + 8, opt);
   else return usage_error("unknown option '%s'", arg);

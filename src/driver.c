@@ -1,8 +1,9 @@
 /*
  * driver.c: the compile context and the pipeline, shared by the command line and the unit tests.
  *
- * parse -> expand -> check -> emit -> rules on the template.  Each pass runs only if the ones before
- * it reported no error, so a later pass never sees a half-built program.
+ * parse -> expand -> check -> emit -> rules on the template.  Expansion runs only on a program that
+ * parsed, and the rest only on one that expanded, so no pass sees a half-built program; check errors
+ * (names, region safety) leave a complete program, so the rules still run and report in the same run.
  *
  * write_atomically writes a temporary file in the target's directory and renames it over the target
  * only when everything is written and synced: a failed compile, a full disk or a killed process never
@@ -87,10 +88,11 @@ int write_atomically(Ctx *cx, const char *path, const char *data, size_t len) {
 cJSON *compile_source(Ctx *cx, Source *src, Program *prog) {
   Node *main_program = parse_source(cx, src);
   if (!cx->errors) expand_program(cx, main_program, src, prog);
-  if (!cx->errors) check_program(cx, prog);
   if (cx->errors) return NULL;
+  check_program(cx, prog);
+  /* The template is built even after check errors, so that the rules report in the same run. */
   cJSON *template = emit_template(cx, prog);
-  rules_check_template(cx, prog, template);
+  if (!cx->opt->no_rules) rules_check_template(cx, prog, template);
   if (!cx->errors) return template;
   cJSON_Delete(template);
   return NULL;

@@ -416,6 +416,7 @@ typedef struct Options {
   const char *source_map;     /* --source-map FILE */
   bool werror;                /* -Werror */
   bool allow_retain;          /* --allow-retain */
+  bool no_rules;              /* --no-rules: skip rules.c, to compare with other tools */
   int color;
   Vec include_dirs;           /* -I */
   Vec read_dirs;              /* --allow-read */
