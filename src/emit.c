@@ -6,6 +6,10 @@
  * declaration that exists in some regions only gets the matching Condition; one that also has a
  * user condition gets a combined one (IsPrimaryAndIsProd).  The caller owns the tree (cJSON_Delete).
  * Every node made from a Value is recorded in cx->origins, so later checks can point at the source.
+ *
+ * User conditions are emitted when something uses them, so a condition that --region made useless
+ * disappears.  One whose expression folded to a compile-time boolean is a constant: a declaration
+ * under a false one is left out, and a choice on it is made here.
  */
 #include <ctype.h>
 #include <string.h>
@@ -21,6 +25,39 @@ typedef struct Emitter {
 } Emitter;
 
 static cJSON *emit_value(Emitter *e, const Value *v);
+static cJSON *emit_condition(Emitter *e, Decl *d);
+
+/* ---- user conditions ---- */
+
+/* 1 or 0 for a user condition whose value folded to true or false, -1 for a real condition. */
+static int constant_condition(Emitter *e, const char *name) {
+  Decl *d = program_find(e->prog, name);
+  for (int hops = 0; d && d->kind == D_CONDITION && hops < 64; hops++) {
+    if (d->value->kind == V_BOOL) return d->value->b;
+    if (d->value->kind != V_REF) return -1;
+    d = program_find(e->prog, d->value->s);
+  }
+  return -1;
+}
+
+/* Emits a user condition's definition the first time it is used; returns its name. */
+static const char *use_condition(Emitter *e, const char *name) {
+  Decl *d = program_find(e->prog, name);
+  if (d && d->kind == D_CONDITION && !cJSON_GetObjectItemCaseSensitive(e->conditions, name)) {
+    cJSON_AddItemToObject(e->conditions, name, cJSON_CreateNull()); /* stops a cycle */
+    cJSON_ReplaceItemInObjectCaseSensitive(e->conditions, name, emit_condition(e, d));
+  }
+  return name;
+}
+
+/* A constant as a condition function, for places that need one. */
+static cJSON *constant_definition(bool value) {
+  cJSON *def = cJSON_CreateObject();
+  cJSON *args = cJSON_AddArrayToObject(def, "Fn::Equals");
+  cJSON_AddItemToArray(args, cJSON_CreateString("true"));
+  cJSON_AddItemToArray(args, cJSON_CreateString(value ? "true" : "false"));
+  return def;
+}
 
 const Value *emit_origin(Ctx *cx, const cJSON *node) { return ptrmap_get(&cx->origins, node); }
 
@@ -141,7 +178,10 @@ static cJSON *emit_sub(Emitter *e, const Value *v) {
 
 static cJSON *emit_ref(Emitter *e, const Value *v) {
   Decl *d = program_find(e->prog, v->s);
-  if (d && d->kind == D_CONDITION) return condition_ref(v->s);
+  if (d && d->kind == D_CONDITION) {
+    int constant = constant_condition(e, v->s);
+    return constant >= 0 ? constant_definition(constant) : condition_ref(use_condition(e, v->s));
+  }
   cJSON *r = cJSON_CreateObject();
   cJSON_AddStringToObject(r, "Ref", v->s);
   return r;
@@ -157,10 +197,16 @@ static cJSON *emit_getatt(const Value *v) {
 /* The first argument of Fn::If, or the argument of {"Condition": ...}: a condition's name. */
 static cJSON *condition_name(Emitter *e, const Value *v) {
   if (v->kind == V_ROLE) return cJSON_CreateString(use_region(e, v->mask));
+  if (v->kind == V_STR) return cJSON_CreateString(use_condition(e, v->s));
   return emit_value(e, v);
 }
 
 static cJSON *emit_fn(Emitter *e, const Value *v) {
+  const Value *first = v->arg && v->arg->kind == V_LIST && v->arg->items.len ? v->arg->items.items[0] : v->arg;
+  int constant = first && first->kind == V_STR && (strcmp(v->s, "Condition") == 0 || strcmp(v->s, "Fn::If") == 0)
+                     ? constant_condition(e, first->s) : -1;
+  if (constant >= 0 && strcmp(v->s, "Condition") == 0) return constant_definition(constant);
+  if (constant >= 0) return emit_value(e, v->arg->items.items[constant ? 1 : 2]);
   if (strcmp(v->s, "Condition") == 0) return single("Condition", condition_name(e, v->arg));
   if (strcmp(v->s, "Fn::If") == 0) {
     cJSON *args = cJSON_CreateArray();
@@ -181,15 +227,20 @@ static cJSON *emit_role(Emitter *e, const Value *v) {
   return single("Fn::If", args);
 }
 
+/* no_value known at compile time: the item or key is simply left out. */
+static bool is_no_value(const Value *v) { return v->kind == V_REF && strcmp(v->s, "AWS::NoValue") == 0; }
+
 static cJSON *emit_list(Emitter *e, const Value *v) {
   cJSON *a = cJSON_CreateArray();
-  for (int i = 0; i < v->items.len; i++) cJSON_AddItemToArray(a, emit_value(e, v->items.items[i]));
+  for (int i = 0; i < v->items.len; i++)
+    if (!is_no_value(v->items.items[i])) cJSON_AddItemToArray(a, emit_value(e, v->items.items[i]));
   return a;
 }
 
 static cJSON *emit_object(Emitter *e, const Value *v) {
   cJSON *o = cJSON_CreateObject();
-  for (int i = 0; i < v->keys.len; i++) cJSON_AddItemToObject(o, v->keys.items[i], emit_value(e, v->items.items[i]));
+  for (int i = 0; i < v->keys.len; i++)
+    if (!is_no_value(v->items.items[i])) cJSON_AddItemToObject(o, v->keys.items[i], emit_value(e, v->items.items[i]));
   return o;
 }
 
@@ -216,10 +267,11 @@ static cJSON *emit_value(Emitter *e, const Value *v) {
 /* The Condition a declaration is emitted with, or NULL if it exists everywhere unconditionally. */
 static const char *decl_condition(Emitter *e, Decl *d) {
   bool regional = d->mask != e->prog->universe;
-  if (!regional) return d->user_condition;
+  const char *user = d->user_condition && constant_condition(e, d->user_condition) != 1 ? use_condition(e, d->user_condition) : NULL;
+  if (!regional) return user;
   const char *region = use_region(e, d->mask);
-  if (!d->user_condition) return region;
-  const char *name = arena_printf(&e->cx->arena, "%sAnd%s", region, d->user_condition);
+  if (!user) return region;
+  const char *name = arena_printf(&e->cx->arena, "%sAnd%s", region, user);
   if (!cJSON_GetObjectItemCaseSensitive(e->conditions, name)) {
     cJSON *args = cJSON_CreateArray();
     cJSON_AddItemToArray(args, condition_ref(region));
@@ -309,6 +361,15 @@ static cJSON *section(cJSON *template, const char *name) {
   return s ? s : cJSON_AddObjectToObject(template, name);
 }
 
+static void warn_unused_conditions(Emitter *e) {
+  if (e->cx->opt->region) return; /* folding to one region leaves conditions unused on purpose */
+  for (int i = 0; i < e->prog->decls.len; i++) {
+    Decl *d = e->prog->decls.items[i];
+    if (d->kind == D_CONDITION && constant_condition(e, d->name) < 0 && !cJSON_GetObjectItemCaseSensitive(e->conditions, d->name))
+      diag_warning(e->cx, "unused-condition", d->name_loc, d->frame, "condition '%s' is never used", d->name);
+  }
+}
+
 cJSON *emit_template(Ctx *cx, Program *p) {
   Emitter e = {cx, p, {0}, 0, cJSON_CreateObject()};
   cJSON *t = cJSON_CreateObject();
@@ -317,13 +378,15 @@ cJSON *emit_template(Ctx *cx, Program *p) {
   cJSON_AddObjectToObject(t, "Resources");
   for (int i = 0; i < p->decls.len; i++) {
     Decl *d = p->decls.items[i];
+    if (d->user_condition && constant_condition(&e, d->user_condition) == 0) continue; /* never exists */
     switch (d->kind) {
     case D_PARAM: cJSON_AddItemToObject(section(t, "Parameters"), d->name, emit_param(&e, d)); break;
     case D_RESOURCE: cJSON_AddItemToObject(section(t, "Resources"), d->name, emit_resource(&e, d)); break;
     case D_OUTPUT: cJSON_AddItemToObject(section(t, "Outputs"), d->name, emit_output(&e, d)); break;
-    case D_CONDITION: cJSON_AddItemToObject(e.conditions, d->name, emit_condition(&e, d)); break;
+    case D_CONDITION: break; /* emitted when used */
     }
   }
+  warn_unused_conditions(&e);
   for (int i = 0; i < e.nused; i++) /* may grow while we go: IsPrimaryOrSecondary uses IsPrimary */
     if (!cJSON_GetObjectItemCaseSensitive(e.conditions, use_region(&e, e.used[i])))
       cJSON_AddItemToObject(e.conditions, use_region(&e, e.used[i]), region_definition(&e, e.used[i]));

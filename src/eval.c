@@ -289,7 +289,12 @@ static Value *eval_for_expr(Ctx *cx, EvalEnv *env, const Node *n) {
     EvalEnv inner = *env;
     inner.scope = scope_new(cx, env->scope);
     scope_bind(cx, inner.scope, n->name, list->items.items[i]);
-    if (n->cond && !compile_time_bool(cx, &inner, eval(cx, &inner, n->cond), "the filter of 'for'")) continue;
+    Value *keep = n->cond ? eval(cx, &inner, n->cond) : NULL;
+    if (keep && keep->kind != V_BOOL) {
+      compile_time_bool(cx, &inner, keep, "the filter of 'for'"); /* reported once, not per item */
+      break;
+    }
+    if (keep && !keep->b) continue;
     vec_push(&cx->arena, &out->items, eval(cx, &inner, n->rhs));
   }
   return out;
@@ -419,7 +424,7 @@ static Value *choose(Ctx *cx, EvalEnv *env, const Node *cond, const Node *yes, c
   Value *c = eval(cx, env, cond);
   if (c->kind == V_BOOL) return eval(cx, env, c->b ? yes : no);
   if (c->kind == V_ROLE) return region_choice(cx, env, c, yes, no, loc);
-  if (c->kind == V_REF) {
+  if (c->kind == V_REF || c->kind == V_STR) { /* a condition, by name or by a name built as a string */
     Value *args = val_new(cx, V_LIST, loc);
     vec_push(&cx->arena, &args->items, val_cstr(cx, c->s, c->loc));
     vec_push(&cx->arena, &args->items, eval(cx, env, yes));

@@ -137,7 +137,7 @@ static const Option param_options[] = {
 };
 
 static const Option output_options[] = {
-    {"condition", "Condition", V_REF}, {"description", "Description", V_STR}, {"export", "Export", V_NULL},
+    {"condition", "Condition", V_NULL}, {"description", "Description", V_STR}, {"export", "Export", V_NULL},
 };
 
 static const Option *find_option(const Option *opts, int n, const char *key) {
@@ -225,6 +225,7 @@ static void resource_attribute(Expander *ex, EvalEnv *env, Decl *d, const Node *
   Ctx *cx = ex->cx;
   Value *v = eval(cx, env, f->lhs);
   if (strcmp(key, "condition") == 0) {
+    if (v->kind == V_NULL && !v->error) return; /* condition = null: none, for optional macro arguments */
     if (v->kind == V_REF || v->kind == V_STR) { d->user_condition = v->s; d->user_condition_loc = v->loc; }
     else diag_error(cx, f->lhs->loc, env->frame, "condition takes the name of a condition, not %s", val_kind_name(v));
   } else if (strcmp(key, "depends_on") == 0) {
@@ -285,7 +286,10 @@ static void exec_output(Expander *ex, EvalEnv *env, const Node *s) {
                val_kind_name(d->value));
   d->props = eval_options(ex, env, s->rhs, output_options, sizeof output_options / sizeof output_options[0], "output");
   Value *cond = obj_get(d->props, "Condition");
-  if (cond) {
+  if (cond && cond->kind == V_NULL) obj_remove(d->props, "Condition");
+  else if (cond && cond->kind != V_REF && cond->kind != V_STR)
+    diag_error(ex->cx, cond->loc, env->frame, "condition takes the name of a condition, not %s", val_kind_name(cond));
+  else if (cond) {
     d->user_condition = cond->s;
     d->user_condition_loc = cond->loc;
     obj_remove(d->props, "Condition"); /* emitted as the output's Condition, not as a value */

@@ -3,7 +3,7 @@
 #   1. examples/payment.drl compiles, with no diagnostic, to exactly the committed examples/payment.json;
 #   2. the constraints of tests/stack/test_payment_template.py hold on it (python3 -m unittest);
 #   3. cfn-lint (us-east-1 and us-west-2) reports nothing on the two-region template, nor on the
-#      --region us-east-1 and --region us-west-2 templates, except the rules of cfn-lint-ignore.txt;
+#      --region us-east-1 and --region us-west-2 templates, except the rules of tests/cfn-lint-ignore.txt;
 #   4. cfn-lint reports nothing at all, no rule ignored, once python3.11 is taken out of LambdaRuntime
 #      (default python3.14): the ignores cover the deprecated runtime and nothing else;
 #   5. tests/stack/all_options.drl (every optional switch of payment_stack on) compiles cleanly and
@@ -21,7 +21,7 @@ pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok   $*"; }
 ko() { fail=$((fail + 1)); echo "FAIL $*"; }
 
-ignore=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/cfn-lint-ignore.txt" | tr -d ' \t' | paste -sd, -)
+ignore=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/../cfn-lint-ignore.txt" | tr -d ' \t' | paste -sd, -)
 
 # compile NAME SRC [drlc options...]: $tmp/NAME.json, failing on any diagnostic
 compile() {

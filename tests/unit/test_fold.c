@@ -37,7 +37,9 @@ static const Case cases[] = {
     {"select(0, split(\",\", Env))", "{\"Fn::Select\":[0,{\"Fn::Split\":[\",\",{\"Ref\":\"Env\"}]}]}"},
     {"len(\"abc\") > 2", "true"},
     {"ref(\"B\").DomainName", "{\"Fn::GetAtt\":[\"B\",\"DomainName\"]}"},
-    {"no_value", "{\"Ref\":\"AWS::NoValue\"}"},
+    {"[1, no_value, 2]", "[1,2]"},
+    {"primary ? no_value : 1", "{\"Fn::If\":[\"IsPrimary\",{\"Ref\":\"AWS::NoValue\"},1]}"},
+    {"{ A = no_value, B = 1 }", "{\"B\":1}"},
 };
 
 START_TEST(test_fold) {
