@@ -7,8 +7,13 @@
  * next statement or closing bracket, so one run reports many syntax errors.
  */
 %code top {
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+/* The parser's stacks never grow (bracket nesting is capped by the scanner), so they never come
+   from malloc and a fatal error that unwinds past the parser leaks nothing. */
+#define YYINITDEPTH 10000
+#define YYMAXDEPTH 10000
 }
 
 %code requires {
@@ -361,6 +366,7 @@ static const char *expected_list(Lexer *lx, const yypcontext_t *ctx) {
 
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, Lexer *lx) {
   (void)scanner;
+  if (lx->stopped) return 0; /* the scanner cut the input short and said why */
   Loc loc = *yypcontext_location(ctx);
   yysymbol_kind_t tok = yypcontext_token(ctx);
   const char *what = describe_token(lx, tok, loc);

@@ -30,6 +30,8 @@ void *arena_alloc(Arena *a, size_t n) {
   if (a->limit && a->total + n > a->limit) {
     fprintf(stderr, "drlc: error: the compile needs more than %zu MiB of memory (see --max-memory)\n",
             a->limit >> 20);
+    a->limit = 0; /* the diagnostics printed on the way out may still allocate */
+    if (a->bail) longjmp(*a->bail, 1);
     exit(1);
   }
   Chunk *c = a->head;

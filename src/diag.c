@@ -90,13 +90,16 @@ void diag_chain_notes(Ctx *cx, const Frame *frame) {
   if (!cx->last_silenced) print_chain(cx, frame);
 }
 
+/* Past MAX_ERRORS the compile goes on to its end (every pass is bounded) but prints nothing more. */
 static void report_error(Ctx *cx, Loc loc, const Frame *frame, const char *msg) {
+  cx->errors++;
+  cx->last_silenced = cx->quiet;
+  if (cx->quiet) return;
   print_one(cx, loc, "error", RED, true, msg);
   print_chain(cx, frame);
-  cx->last_silenced = false;
-  if (++cx->errors >= MAX_ERRORS) {
-    fprintf(cx->err, "drlc: too many errors (%d), stopping\n", cx->errors);
-    exit(1);
+  if (cx->errors >= MAX_ERRORS) {
+    fprintf(cx->err, "drlc: too many errors (%d); not printing any more\n", cx->errors);
+    cx->quiet = true;
   }
 }
 
@@ -149,6 +152,7 @@ void diag_warning(Ctx *cx, const char *name, Loc loc, const Frame *frame, const 
     report_error(cx, loc, frame, arena_printf(&cx->arena, "%s [-Werror=%s]", text, name));
     return;
   }
+  if (cx->quiet) return;
   print_one(cx, loc, "warning", MAGENTA, true, arena_printf(&cx->arena, "%s [-W%s]", text, name));
   print_chain(cx, frame);
   cx->warnings++;
@@ -168,7 +172,7 @@ void diag_rule(Ctx *cx, const char *name, Loc loc, const Frame *frame, const cha
 }
 
 void diag_note(Ctx *cx, Loc loc, const char *fmt, ...) {
-  if (cx->last_silenced) return;
+  if (cx->last_silenced || cx->quiet) return;
   va_list ap;
   va_start(ap, fmt);
   char *msg = vformat(cx, fmt, ap);
@@ -181,8 +185,12 @@ void diag_fatal(Ctx *cx, Loc loc, const char *fmt, ...) {
   va_start(ap, fmt);
   char *msg = vformat(cx, fmt, ap);
   va_end(ap);
-  print_one(cx, loc, "error", RED, true, msg);
-  cx->errors++;
+  report_error(cx, loc, NULL, msg);
+  diag_bail(cx);
+}
+
+void diag_bail(Ctx *cx) {
+  if (cx->bail) longjmp(*cx->bail, 1);
   diag_summary(cx);
   exit(1);
 }

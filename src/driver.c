@@ -85,7 +85,27 @@ int write_atomically(Ctx *cx, const char *path, const char *data, size_t len) {
   return r;
 }
 
+static cJSON *compile_steps(Ctx *cx, Source *src, Program *prog);
+
+/* The recovery point of fatal errors (limits): everything allocated is the arena's, except the
+   template being built, which emit keeps in cx->pending. */
 cJSON *compile_source(Ctx *cx, Source *src, Program *prog) {
+  jmp_buf bail;
+  cx->pending = NULL;
+  if (setjmp(bail)) {
+    cx->bail = cx->arena.bail = NULL;
+    cJSON_Delete(cx->pending);
+    cx->pending = NULL;
+    return NULL;
+  }
+  cx->bail = cx->arena.bail = &bail;
+  cJSON *template = compile_steps(cx, src, prog);
+  cx->bail = cx->arena.bail = NULL;
+  cx->pending = NULL;
+  return template;
+}
+
+static cJSON *compile_steps(Ctx *cx, Source *src, Program *prog) {
   Node *main_program = parse_source(cx, src);
   if (!cx->errors) expand_program(cx, main_program, src, prog);
   if (cx->errors) return NULL;

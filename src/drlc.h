@@ -11,6 +11,7 @@
 #ifndef DRLC_H
 #define DRLC_H
 
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -38,7 +39,8 @@ typedef struct Chunk Chunk;
 typedef struct Arena {
   Chunk *head;
   size_t total;  /* bytes handed out so far */
-  size_t limit;  /* past this, arena_alloc reports "out of memory budget" and exits 1 */
+  size_t limit;  /* past this, arena_alloc reports that the budget is spent and bails out */
+  jmp_buf *bail; /* where to go then (the compile's recovery point), or NULL to exit(1) */
 } Arena;
 
 void *arena_alloc(Arena *a, size_t n); /* zeroed */
@@ -136,7 +138,10 @@ void diag_warning(Ctx *cx, const char *name, Loc loc, const Frame *frame, const 
 void diag_rule(Ctx *cx, const char *name, Loc loc, const Frame *frame, const char *fmt, ...) PRINTF(5, 6);
 /* A note belongs to the diagnostic printed just before it; it is dropped if that one was silenced. */
 void diag_note(Ctx *cx, Loc loc, const char *fmt, ...) PRINTF(3, 4);
+/* An error after which the compile cannot go on (a limit): reports it and unwinds to the recovery
+   point of compile_source (cx->bail), which returns NULL.  Nothing leaks: all memory is the arena's. */
 void diag_fatal(Ctx *cx, Loc loc, const char *fmt, ...) PRINTF(3, 4) NORETURN;
+void diag_bail(Ctx *cx) NORETURN;
 void diag_summary(Ctx *cx);
 /* The "in expansion of macro" notes of a frame chain, for a note about another place. */
 void diag_chain_notes(Ctx *cx, const Frame *frame);
@@ -445,6 +450,9 @@ struct Ctx {
   Program *prog;      /* the program being expanded */
   Map files;          /* path -> Source, so that each file is read once */
   PtrMap origins;     /* cJSON node -> the Value it was made from (emit.c) */
+  jmp_buf *bail;      /* the recovery point of a fatal error, set by compile_source */
+  cJSON *pending;     /* the template being built, freed if a fatal error unwinds */
+  bool quiet;         /* past the error limit: count, but print no more */
 };
 
 /* driver.c */

@@ -371,8 +371,9 @@ static void warn_unused_conditions(Emitter *e) {
 }
 
 cJSON *emit_template(Ctx *cx, Program *p) {
-  Emitter e = {cx, p, {0}, 0, cJSON_CreateObject()};
   cJSON *t = cJSON_CreateObject();
+  cx->pending = t; /* owned by the driver's recovery point until returned */
+  Emitter e = {cx, p, {0}, 0, cJSON_AddObjectToObject(t, "Conditions")};
   cJSON_AddStringToObject(t, "AWSTemplateFormatVersion", "2010-09-09");
   if (p->description) cJSON_AddStringToObject(t, "Description", p->description);
   cJSON_AddObjectToObject(t, "Resources");
@@ -390,8 +391,7 @@ cJSON *emit_template(Ctx *cx, Program *p) {
   for (int i = 0; i < e.nused; i++) /* may grow while we go: IsPrimaryOrSecondary uses IsPrimary */
     if (!cJSON_GetObjectItemCaseSensitive(e.conditions, use_region(&e, e.used[i])))
       cJSON_AddItemToObject(e.conditions, use_region(&e, e.used[i]), region_definition(&e, e.used[i]));
-  if (e.conditions->child) cJSON_AddItemToObject(t, "Conditions", e.conditions);
-  else cJSON_Delete(e.conditions);
+  if (!e.conditions->child) cJSON_DeleteItemFromObjectCaseSensitive(t, "Conditions");
   json_canonicalize(t);
   return t;
 }

@@ -24,7 +24,8 @@ typedef struct Lexer {
   int interp_level[MAX_NESTING]; /* nopen at each open "${": its '}' closes the interpolation */
   int ninterp;
   Loc string_open;           /* the quote that opened the current string */
-  bool lexical_error;        /* the scanner reported something; the parser stays quiet about it */
+  bool lexical_error;        /* the scanner reported something */
+  bool stopped;              /* nesting went past MAX_NESTING: the scanner ends the input early */
 } Lexer;
 
 #endif
