@@ -139,36 +139,37 @@ static bool silenced(Ctx *cx, const char *name, Loc loc, const Frame *frame) {
   return false;
 }
 
-void diag_warning(Ctx *cx, const char *name, Loc loc, const Frame *frame, const char *fmt, ...) {
+/* A named diagnostic: a stack rule is an error, a warning is one only under -Werror. */
+static void report_named(Ctx *cx, bool rule, const char *name, Loc loc, const Frame *frame, const char *text) {
   if (silenced(cx, name, loc, frame)) {
     cx->last_silenced = true;
     return;
   }
-  va_list ap;
-  va_start(ap, fmt);
-  char *text = vformat(cx, fmt, ap);
-  va_end(ap);
-  if (cx->opt->werror) {
-    report_error(cx, loc, frame, arena_printf(&cx->arena, "%s [-Werror=%s]", text, name));
+  if (rule || cx->opt->werror) {
+    report_error(cx, loc, frame, arena_printf(&cx->arena, "%s [%s%s]", text, rule ? "" : "-Werror=", name));
     return;
   }
+  cx->last_silenced = cx->quiet;
   if (cx->quiet) return;
   print_one(cx, loc, "warning", MAGENTA, true, arena_printf(&cx->arena, "%s [-W%s]", text, name));
   print_chain(cx, frame);
   cx->warnings++;
-  cx->last_silenced = false;
 }
 
-void diag_rule(Ctx *cx, const char *name, Loc loc, const Frame *frame, const char *fmt, ...) {
-  if (silenced(cx, name, loc, frame)) {
-    cx->last_silenced = true;
-    return;
-  }
+void diag_warning(Ctx *cx, const char *name, Loc loc, const Frame *frame, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   char *text = vformat(cx, fmt, ap);
   va_end(ap);
-  report_error(cx, loc, frame, arena_printf(&cx->arena, "%s [%s]", text, name));
+  report_named(cx, false, name, loc, frame, text);
+}
+
+void diag_rule(Ctx *cx, const char *name, Loc loc, const Frame *frame, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *text = vformat(cx, fmt, ap);
+  va_end(ap);
+  report_named(cx, true, name, loc, frame, text);
 }
 
 void diag_note(Ctx *cx, Loc loc, const char *fmt, ...) {

@@ -75,7 +75,7 @@ Value *eval_error_value(Ctx *cx, Loc loc) {
   v->error = true;
   return v;
 }
-#define error_value eval_error_value
+
 
 /* ---- numbers and strings ---- */
 
@@ -175,7 +175,7 @@ static Value *eval_role(Ctx *cx, EvalEnv *env, const Node *n) {
   unsigned bit = (unsigned)region_bit_of_role(cx->prog, n->name);
   if (!bit) {
     diag_error(cx, n->loc, env->frame, "no region has the role '%s'; declare it in regions { }", n->name);
-    return error_value(cx, n->loc);
+    return eval_error_value(cx, n->loc);
   }
   return role_value(cx, env, bit, n->loc);
 }
@@ -222,7 +222,7 @@ static Value *eval_suffix(Ctx *cx, EvalEnv *env, Loc loc) {
 static Value *eval_pseudo(Ctx *cx, EvalEnv *env, const Node *n) {
   if (strcmp(n->name, "region") == 0) return eval_region_pseudo(cx, env, n->loc);
   if (strcmp(n->name, "regions") == 0) return eval_regions_list(cx, n->loc);
-  return error_value(cx, n->loc);
+  return eval_error_value(cx, n->loc);
 }
 
 static Value *eval_ident(Ctx *cx, EvalEnv *env, const Node *n) {
@@ -230,7 +230,7 @@ static Value *eval_ident(Ctx *cx, EvalEnv *env, const Node *n) {
   if (v) {
     if (v->kind == V_MACRO) {
       diag_error(cx, n->loc, env->frame, "'%s' is a %s, not a value", n->name, v->macro->kind == S_MACRO ? "macro" : "function");
-      return error_value(cx, n->loc);
+      return eval_error_value(cx, n->loc);
     }
     return v;
   }
@@ -351,14 +351,14 @@ static Value *arithmetic(Ctx *cx, EvalEnv *env, int op, Value *a, Value *b, Loc 
   bool a_text = a->kind == V_STR || is_scalar_deploy(a), b_text = b->kind == V_STR || is_scalar_deploy(b);
   if (op == '+' && (a_text || b_text) && a->kind != V_LIST && b->kind != V_LIST && a->kind != V_OBJECT && b->kind != V_OBJECT)
     return concat_strings(cx, a, b, loc, env->frame);
-  if (a->error || b->error) return error_value(cx, loc);
+  if (a->error || b->error) return eval_error_value(cx, loc);
   if (a->kind != V_NUM || b->kind != V_NUM) {
     diag_error(cx, loc, env->frame, "'%c' needs two compile-time numbers, not %s and %s", op, val_kind_name(a), val_kind_name(b));
-    return error_value(cx, loc);
+    return eval_error_value(cx, loc);
   }
   if ((op == '/' || op == '%') && b->num == 0) {
     diag_error(cx, loc, env->frame, "division by zero");
-    return error_value(cx, loc);
+    return eval_error_value(cx, loc);
   }
   double r = op == '+' ? a->num + b->num : op == '-' ? a->num - b->num : op == '*' ? a->num * b->num
            : op == '/' ? a->num / b->num : fmod(a->num, b->num);
@@ -367,13 +367,13 @@ static Value *arithmetic(Ctx *cx, EvalEnv *env, int op, Value *a, Value *b, Loc 
 
 /* < > <= >= on two compile-time numbers or two compile-time strings (byte order). */
 static Value *compare(Ctx *cx, EvalEnv *env, int op, Value *a, Value *b, Loc loc) {
-  if (a->error || b->error) return error_value(cx, loc);
+  if (a->error || b->error) return eval_error_value(cx, loc);
   int c;
   if (a->kind == V_NUM && b->kind == V_NUM) c = a->num < b->num ? -1 : a->num > b->num;
   else if (a->kind == V_STR && b->kind == V_STR) c = strcmp(a->s, b->s);
   else {
     diag_error(cx, loc, env->frame, "comparison needs two compile-time numbers or strings, not %s and %s", val_kind_name(a), val_kind_name(b));
-    return error_value(cx, loc);
+    return eval_error_value(cx, loc);
   }
   bool r = op == '<' ? c < 0 : op == '>' ? c > 0 : op == OP_LE ? c <= 0 : c >= 0;
   return val_bool(cx, r, loc);
@@ -395,7 +395,7 @@ static Value *eval_unary(Ctx *cx, EvalEnv *env, const Node *n) {
   if (n->op == '-') {
     if (a->kind == V_NUM) return val_num(cx, -a->num, n->loc);
     diag_error(cx, n->loc, env->frame, "'-' needs a compile-time number, not %s", val_kind_name(a));
-    return error_value(cx, n->loc);
+    return eval_error_value(cx, n->loc);
   }
   if (a->kind == V_BOOL) return val_bool(cx, !a->b, n->loc);
   if (a->kind == V_ROLE) return role_value(cx, env, cx->prog->universe & ~a->mask, n->loc);
@@ -435,7 +435,7 @@ static Value *choose(Ctx *cx, EvalEnv *env, const Node *cond, const Node *yes, c
     diag_error(cx, cond->loc, env->frame,
              "a choice needs a compile-time boolean, a region role or a condition name, not %s; declare "
              "`condition Name = ...` and choose on Name", val_kind_name(c));
-  return error_value(cx, loc);
+  return eval_error_value(cx, loc);
 }
 
 /* by_region { primary = a, secondary = b, "eu-west-1" = c, default = d } */
@@ -464,7 +464,7 @@ static Value *eval_by_region(Ctx *cx, EvalEnv *env, const Node *n) {
     const Node *pick = choice[r] ? choice[r] : fallback;
     if (!pick) {
       diag_error(cx, n->loc, env->frame, "by_region has no value for %s (%s); add it or a default", p->regions[r].role, p->regions[r].name);
-      return error_value(cx, n->loc);
+      return eval_error_value(cx, n->loc);
     }
     EvalEnv in = *env;
     in.mask = env->mask & (1u << r);
@@ -479,7 +479,7 @@ static Value *eval_by_region(Ctx *cx, EvalEnv *env, const Node *n) {
     result = val_fn(cx, "Fn::If", args, n->loc);
     result->mask = role->mask;
   }
-  return result ? result : error_value(cx, n->loc);
+  return result ? result : eval_error_value(cx, n->loc);
 }
 
 /* ---- member access ---- */
@@ -490,7 +490,7 @@ static Value *eval_dot(Ctx *cx, EvalEnv *env, const Node *n) {
     Value *v = obj_get(target, n->name);
     if (v) return v;
     diag_error(cx, n->name_loc, env->frame, "the object has no key '%s'", n->name);
-    return error_value(cx, n->loc);
+    return eval_error_value(cx, n->loc);
   }
   if (target->kind == V_REF && strncmp(target->s, "AWS::", 5) != 0) {
     Value *v = val_new(cx, V_GETATT, n->loc);
@@ -507,7 +507,7 @@ static Value *eval_dot(Ctx *cx, EvalEnv *env, const Node *n) {
     return v;
   }
   diag_error(cx, n->name_loc, env->frame, "cannot take '.%s' of %s", n->name, val_kind_name(target));
-  return error_value(cx, n->loc);
+  return eval_error_value(cx, n->loc);
 }
 
 static Value *eval_index(Ctx *cx, EvalEnv *env, const Node *n) {
@@ -517,20 +517,20 @@ static Value *eval_index(Ctx *cx, EvalEnv *env, const Node *n) {
     Value *v = obj_get(list, index->s);
     if (v) return v;
     diag_error(cx, n->rhs->loc, env->frame, "the object has no key '%s'", index->s);
-    return error_value(cx, n->loc);
+    return eval_error_value(cx, n->loc);
   }
   if (list->kind == V_LIST && index->kind == V_NUM) {
     double i = index->num;
     if (i != floor(i) || i < 0 || i >= list->items.len) {
       diag_error(cx, n->rhs->loc, env->frame, "index %s is out of range for a list of %d", format_number(cx, i), list->items.len);
-      return error_value(cx, n->loc);
+      return eval_error_value(cx, n->loc);
     }
     return list->items.items[(int)i];
   }
   if (val_is_deploy_time(list) && (index->kind == V_NUM || val_is_deploy_time(index)))
     return val_fn(cx, "Fn::Select", val_list2(cx, index, list, n->loc), n->loc);
   diag_error(cx, n->loc, env->frame, "cannot index %s with %s", val_kind_name(list), val_kind_name(index));
-  return error_value(cx, n->loc);
+  return eval_error_value(cx, n->loc);
 }
 
 /* ---- calls: builtins in builtins.c, user functions here ---- */
@@ -541,7 +541,7 @@ static Value *eval_call(Ctx *cx, EvalEnv *env, const Node *n) {
   if (fn && fn->kind == V_MACRO) {
     if (fn->macro->kind == S_MACRO) {
       diag_error(cx, n->loc, env->frame, "'%s' is a macro: it declares things and has no value; call it as a statement", n->name);
-      return error_value(cx, n->loc);
+      return eval_error_value(cx, n->loc);
     }
     return expand_function_call(cx, env, n, fn);
   }
@@ -549,7 +549,7 @@ static Value *eval_call(Ctx *cx, EvalEnv *env, const Node *n) {
   Value *v = builtin_call(cx, env, n, &found);
   if (found) return v;
   diag_error(cx, n->name_loc, env->frame, "unknown function '%s'", n->name);
-  return error_value(cx, n->loc);
+  return eval_error_value(cx, n->loc);
 }
 
 Value *eval(Ctx *cx, EvalEnv *env, const Node *n) {
@@ -574,7 +574,7 @@ Value *eval(Ctx *cx, EvalEnv *env, const Node *n) {
   case N_FOR_EXPR: return eval_for_expr(cx, env, n);
   default:
     diag_error(cx, n->loc, env->frame, "internal error: cannot evaluate a %s node", ast_kind_name(n->kind));
-    return error_value(cx, n->loc);
+    return eval_error_value(cx, n->loc);
   }
 }
 
