@@ -8,7 +8,9 @@
  * region block remains: later passes see only the flat list of declarations.
  *
  * Scoping: a macro sees its arguments, its own lets, and the top level of its module (which includes
- * the names that module imported with `use`).  Nothing bound inside a block leaks out of it.
+ * the names that module imported with `use`).  Nothing bound inside a block leaks out of it.  A file's
+ * top level is two scopes: what it imported (below) and what it defines (above), so that a module
+ * exports only its own names, and its own definitions may shadow imported ones.
  */
 #include <ctype.h>
 #include <string.h>
@@ -94,7 +96,11 @@ static bool declare(Expander *ex, Decl *d) {
   Ctx *cx = ex->cx;
   Map *names = d->kind == D_OUTPUT ? &ex->prog->outputs : &ex->prog->by_name;
   Decl *old = map_get(names, d->name);
-  if (old && old->kind == D_PARAM && d->kind == D_PARAM && old->node == d->node) return false; /* same statement again */
+  /* A macro called twice declares its parameters and fixed conditions twice: the same statement
+     with the same value is one declaration. */
+  if (old && old->kind == d->kind && old->node == d->node &&
+      (d->kind == D_PARAM || (d->kind == D_CONDITION && val_equal(old->value, d->value))))
+    return false;
   if (old) {
     if (old->kind == d->kind) diag_error(cx, d->name_loc, d->frame, "%s '%s' is declared twice", decl_kind_name(d->kind), d->name);
     else diag_error(cx, d->name_loc, d->frame, "%s '%s' has the name of %s '%s'", decl_kind_name(d->kind), d->name,
@@ -571,7 +577,7 @@ static Module *load_module(Expander *ex, EvalEnv *env, const Node *use, const ch
   }
   m = arena_alloc(&cx->arena, sizeof *m);
   m->src = src;
-  m->scope = scope_new(cx, NULL);
+  m->scope = scope_new(cx, scope_new(cx, NULL)); /* own definitions over imports */
   m->loading = true;
   map_put(&cx->arena, &ex->modules, src->path, m);
   vec_push(&cx->arena, &ex->loading, m);
@@ -592,7 +598,7 @@ static void exec_use(Expander *ex, EvalEnv *env, const Node *s, enum Level level
   if (!name) return;
   Module *m = load_module(ex, env, s, name);
   if (!m) return;
-  Import im = {ex->cx, env->scope, s, name};
+  Import im = {ex->cx, scope_parent(env->scope), s, name};
   scope_each(m->scope, import_name, &im);
 }
 
@@ -748,7 +754,7 @@ void expand_program(Ctx *cx, Node *main, Source *src, Program *out) {
   Expander ex = {cx, out, {0}, {0}};
   out->description_loc = out->suffix_loc = out->regions_loc = NO_LOC;
   cx->prog = out;
-  EvalEnv env = {scope_new(cx, NULL), NULL, 0, src};
+  EvalEnv env = {scope_new(cx, scope_new(cx, NULL)), NULL, 0, src}; /* own definitions over imports */
   for (int i = 0; i < main->items.len; i++) {
     const Node *s = main->items.items[i];
     if (s->kind == S_STACK) run_stack(&ex, &env, s);

@@ -199,9 +199,12 @@ static void check_runtime(Rules *r) {
   char date[16];
   if (!v || v->kind != V_STR || !spec_runtime_info(v->s, &deprecated, &blocked, &successor) || !deprecated) return;
   if (strcmp(deprecated, today(date)) > 0) return;
+  const char *frozen = spec_runtime_update_blocked(v->s);
+  bool past_create = blocked && strcmp(blocked, date) <= 0, past_update = frozen && strcmp(frozen, date) <= 0;
   diag_warning(r->cx, "deprecated-runtime", v->loc, v->frame ? v->frame : r->decl->frame,
-               "Lambda runtime %s is deprecated since %s%s%s; move to %s", v->s, deprecated,
-               blocked ? ", and new functions cannot be created on it since " : "", blocked ? blocked : "",
+               "Lambda runtime %s is deprecated since %s%s%s%s%s; move to %s", v->s, deprecated,
+               past_create ? "; functions cannot be created on it since " : "", past_create ? blocked : "",
+               past_update ? " nor updated since " : "", past_update ? frozen : "",
                successor ? successor : "a supported runtime");
 }
 
