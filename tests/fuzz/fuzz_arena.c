@@ -12,6 +12,7 @@
  * makes that definition weak (objcopy --weaken-symbol=arena_alloc): this one wins at link time.
  * run.sh checks that struct Chunk in src/arena.c still has the layout below.
  */
+#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,8 +28,10 @@ void drlc_fuzz_exit(int status) __attribute__((noreturn));
 
 void *arena_alloc(Arena *a, size_t n) {
   size_t counted = (n + 15) & ~(size_t)15; /* the budget counts what src/arena.c would */
-  if (a->limit && a->total + counted > a->limit) {
+  if (a->limit && a->total + counted > a->limit) { /* as src/arena.c does */
     fprintf(stderr, "drlc: error: the compile needs more than %zu MiB of memory (see --max-memory)\n", a->limit >> 20);
+    a->limit = 0;
+    if (a->bail) longjmp(*a->bail, 1);
     drlc_fuzz_exit(1);
   }
   Chunk *c = malloc(sizeof(Chunk) + n);

@@ -1,13 +1,16 @@
 /*
  * harness.c: the compile and format runs that the fuzz targets share (see harness.h).
  *
- * Recovery from exit() (-DDRLC_FUZZ_RECOVER): drlc stops the process with exit(1) when a compile
- * hits a fatal limit (diag_fatal, the arena budget, 100 errors).  libFuzzer would report every such
- * input as "fuzz target exited".  run.sh renames exit/malloc/calloc/realloc/free in drlc's object
- * files to the functions below: drlc_fuzz_exit jumps back to fuzz_compile, which then frees what the
- * compile had malloc'd (the scanner, Bufs, the cJSON tree) and carries on with the next input.
- * Allocations are tracked only while a compile runs; spec.c's schema cache outlives a compile, so
- * after a recovery spec_release() drops it before the tracked blocks are freed.
+ * Fatal limits inside compile_source (steps, depth, the memory budget) unwind to its own recovery
+ * point (driver.c, cx->bail) and return NULL.  What can still end the process: diag_bail() and the
+ * budget outside compile_source (fmt_format runs without a recovery point), malloc failing
+ * (arena.c: out_of_memory), flex's yy_fatal_error.  So that such an input is reported as what it is
+ * and does not stop the fuzzer ("fuzz target exited"), run.sh renames exit/malloc/calloc/realloc/
+ * free in drlc's object files to the functions below (-DDRLC_FUZZ_RECOVER): drlc_fuzz_exit jumps
+ * back to fuzz_compile or fuzz_format, which frees what the run had malloc'd (the cJSON tree, Bufs)
+ * and carries on.  Allocations are tracked only while a run goes on; spec.c's schema cache outlives a
+ * run, so after a recovery spec_release() drops it before the tracked blocks are freed.  A run that
+ * ends normally frees nothing here: what it leaked is LeakSanitizer's to report.
  */
 #define _GNU_SOURCE /* memmem */
 #include <errno.h>
@@ -29,6 +32,7 @@
 #define FUZZ_MAX_STEPS 200000L
 #define FUZZ_MAX_DEPTH 32
 #define FUZZ_MAX_MEMORY "256M"
+#define FUZZ_MAX_MEMORY_MB 256
 #define FUZZ_MAX_FILE_SIZE "1M"
 
 static char root[PATH_MAX];        /* the program's directory */
@@ -273,6 +277,16 @@ static bool small_count(const char *s, long max) {
   return n >= 1 && n <= max;
 }
 
+/* "1M" to "256M" */
+static bool small_megabytes(const char *s, long max) {
+  size_t n = strlen(s);
+  if (n < 2 || n > 5 || s[n - 1] != 'M') return false;
+  char digits[8];
+  memcpy(digits, s, n - 1);
+  digits[n - 1] = '\0';
+  return small_count(digits, max);
+}
+
 /* drlc --max-* LIMITS [the input's own "// args:" options] ROOT/fuzz.drl */
 static void build_args(const char *text, size_t len, Args *a) {
   char steps[32], depth[32];
@@ -303,6 +317,7 @@ static void build_args(const char *text, size_t len, Args *a) {
       else if (strcmp(w, "-I") == 0 && strcmp(next, "modules") == 0) add_arg(a, "-I"), add_arg(a, "@modules"), i++;
       else if (strcmp(w, "--max-steps") == 0 && small_count(next, FUZZ_MAX_STEPS)) add_arg(a, w), add_arg(a, next), i++;
       else if (strcmp(w, "--max-depth") == 0 && small_count(next, FUZZ_MAX_DEPTH)) add_arg(a, w), add_arg(a, next), i++;
+      else if (strcmp(w, "--max-memory") == 0 && small_megabytes(next, FUZZ_MAX_MEMORY_MB)) add_arg(a, w), add_arg(a, next), i++;
     }
   }
   add_arg(a, "@input");

@@ -7,10 +7,8 @@
  * data) or an empty temporary directory: `use` and file() only ever see that directory, the stdlib
  * and the fixed -I list below.
  *
- * Built with -DDRLC_FUZZ_RECOVER (run.sh does), drlc's objects have had exit, malloc, calloc,
- * realloc and free renamed to the drlc_fuzz_* functions of harness.c (objcopy --redefine-sym): exit(1)
- * on a fatal limit then jumps back here instead of ending the process, and whatever the compile had
- * allocated outside its arena is freed, so that one input cannot leak into the next.
+ * Built with -DDRLC_FUZZ_RECOVER (run.sh does), an exit() inside drlc returns to the harness, which
+ * frees what the run had malloc'd and records the status (harness.c).
  */
 #ifndef DRLC_FUZZ_HARNESS_H
 #define DRLC_FUZZ_HARNESS_H
@@ -31,8 +29,8 @@ typedef struct FuzzResult {
 void fuzz_setup(void);
 
 /* Compiles text (len bytes, any content).  Options come from an "// args: ..." first line of
-   args_text (only --region, -Werror, -Wno-NAME, --allow-retain and -I modules are honoured),
-   followed by the fuzzing limits. */
+   args_text (only --region, -Werror, -Wno-NAME, --allow-retain, -I modules, and --max-steps,
+   --max-depth and --max-memory below the fuzzing limits are honoured) after the fuzzing limits. */
 void fuzz_compile(const char *text, size_t len, const char *args_text, size_t args_len, FuzzResult *r);
 
 /* drlc fmt on text: 1 with *out (malloc'd) on success, 0 when it reported errors, -1 when it failed

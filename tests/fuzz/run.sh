@@ -127,22 +127,19 @@ report() { # LOG: print the crashing inputs libFuzzer wrote
 }
 
 # ---- regressions -------------------------------------------------------------------------------
-regressions=$(find "$here/regressions" -type f ! -name '*.md' ! -name '.*' 2>/dev/null | LC_ALL=C sort)
-if [ -n "$regressions" ]; then
-  for t in $targets; do
-    # shellcheck disable=SC2086
-    if "$B/fuzz_$t" -timeout=20 -rss_limit_mb=2048 $regressions >"$work/regress-$t.log" 2>&1; then
-      echo "fuzz_$t: $(echo "$regressions" | wc -l | tr -d ' ') regression inputs replayed"
-    else
-      echo "FAIL fuzz_$t: a regression input fails again:"
-      grep -h '^Running: ' "$work/regress-$t.log" | tail -1
-      report "$work/regress-$t.log"
-      tail -40 "$work/regress-$t.log"
-      status=1
+# One process per file, so that every failing input is named (libFuzzer stops at the first).
+for t in $targets; do
+  n=0 bad=0
+  for f in $(find "$here/regressions" -type f ! -name '*.md' ! -name '.*' 2>/dev/null | LC_ALL=C sort); do
+    n=$((n + 1))
+    if ! "$B/fuzz_$t" -timeout=10 -rss_limit_mb=2048 "$f" >"$work/regress.log" 2>&1; then
+      bad=$((bad + 1))
+      echo "FAIL fuzz_$t: $f: $(grep -ho 'ERROR: libFuzzer: [a-z0-9 -]*\|ERROR: [A-Za-z]*Sanitizer: [a-z-]*\|runtime error: .*\|invariant violated: .*' "$work/regress.log" | head -1)"
     fi
   done
-fi
-[ $status -eq 0 ] || exit 1
+  echo "fuzz_$t: $n regression inputs replayed, $bad failed"
+  [ $bad -eq 0 ] || status=1
+done
 
 # ---- fuzzing -----------------------------------------------------------------------------------
 for t in $targets; do
