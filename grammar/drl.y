@@ -40,6 +40,7 @@ static void yyerror(Loc *loc, yyscan_t scanner, Lexer *lx, const char *msg);
 static Node *push(Lexer *lx, Node *list, Node *item);
 static Node *unary(Lexer *lx, int op, Node *e, Loc loc);
 static Node *binary(Lexer *lx, int op, Node *a, Node *b, Loc loc);
+static Node *deeper(Lexer *lx, Node *n, const Node *a, const Node *b);
 static Node *named(Lexer *lx, NodeKind kind, const char *name, Loc loc);
 static Node *documented(Lexer *lx, Node *n);
 static Node *text_node(Lexer *lx, const char *s, size_t len, Loc loc);
@@ -219,7 +220,7 @@ key
   ;
 
 expr
-  : expr '?' expr ':' expr       { $$ = NEW(N_TERNARY, @$); $$->cond = $1; $$->lhs = $3; $$->rhs = $5; }
+  : expr '?' expr ':' expr       { $$ = NEW(N_TERNARY, @$); $$->cond = $1; $$->lhs = $3; $$->rhs = $5; deeper(lx, $$, $1, deeper(lx, $$, $3, $5)); }
   | expr OR expr                 { $$ = binary(lx, OP_OR, $1, $3, @$); }
   | expr AND expr                { $$ = binary(lx, OP_AND, $1, $3, @$); }
   | expr EQ expr                 { $$ = binary(lx, OP_EQ, $1, $3, @$); }
@@ -240,8 +241,8 @@ expr
 
 postfix
   : primary
-  | postfix '.' IDENT            { $$ = named(lx, N_DOT, $3, @$); $$->lhs = $1; $$->name_loc = @3; }
-  | postfix '[' expr ']'         { $$ = NEW(N_INDEX, @$); $$->lhs = $1; $$->rhs = $3; }
+  | postfix '.' IDENT            { $$ = named(lx, N_DOT, $3, @$); $$->lhs = $1; $$->name_loc = @3; deeper(lx, $$, $1, NULL); }
+  | postfix '[' expr ']'         { $$ = NEW(N_INDEX, @$); $$->lhs = $1; $$->rhs = $3; deeper(lx, $$, $1, $3); }
   ;
 
 primary
@@ -307,11 +308,18 @@ static Node *named(Lexer *lx, NodeKind kind, const char *name, Loc loc) {
   return n;
 }
 
+/* A chain like 1+1+...+1 needs no bracket, so the scanner's nesting limit does not bound it. */
+static Node *deeper(Lexer *lx, Node *n, const Node *a, const Node *b) {
+  n->depth = 1 + (a && b && b->depth > a->depth ? b->depth : a ? a->depth : 0);
+  if (n->depth == MAX_EXPR_DEPTH + 1) diag_error(lx->cx, n->loc, NULL, "expression nested deeper than %d levels", MAX_EXPR_DEPTH);
+  return n;
+}
+
 static Node *unary(Lexer *lx, int op, Node *e, Loc loc) {
   Node *n = NEW(N_UNARY, loc);
   n->op = op;
   n->lhs = e;
-  return n;
+  return deeper(lx, n, e, NULL);
 }
 
 static Node *binary(Lexer *lx, int op, Node *a, Node *b, Loc loc) {
@@ -319,7 +327,7 @@ static Node *binary(Lexer *lx, int op, Node *a, Node *b, Loc loc) {
   n->op = op;
   n->lhs = a;
   n->rhs = b;
-  return n;
+  return deeper(lx, n, a, b);
 }
 
 static Node *text_node(Lexer *lx, const char *s, size_t len, Loc loc) {

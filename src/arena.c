@@ -25,15 +25,21 @@ static void out_of_memory(void) {
   exit(1);
 }
 
+void arena_charge(Arena *a, size_t n) {
+  if (!a->limit || a->total + n <= a->limit) {
+    a->total += n;
+    return;
+  }
+  a->exhausted = true;
+  a->limit = 0; /* the diagnostics reported on the way out may still allocate */
+  if (a->bail) longjmp(*a->bail, 1);
+  fputs("drlc: error: the compile needs more memory than --max-memory allows\n", stderr);
+  exit(1);
+}
+
 void *arena_alloc(Arena *a, size_t n) {
   n = (n + 15) & ~(size_t)15;
-  if (a->limit && a->total + n > a->limit) {
-    fprintf(stderr, "drlc: error: the compile needs more than %zu MiB of memory (see --max-memory)\n",
-            a->limit >> 20);
-    a->limit = 0; /* the diagnostics printed on the way out may still allocate */
-    if (a->bail) longjmp(*a->bail, 1);
-    exit(1);
-  }
+  arena_charge(a, n);
   Chunk *c = a->head;
   if (!c || c->used + n > c->cap) {
     size_t cap = n > CHUNK_SIZE ? n : CHUNK_SIZE;
@@ -46,7 +52,6 @@ void *arena_alloc(Arena *a, size_t n) {
   }
   void *p = c->data + c->used;
   c->used += n;
-  a->total += n;
   memset(p, 0, n);
   return p;
 }
@@ -87,8 +92,13 @@ static void buf_reserve(Buf *b, size_t n) {
   if (b->len + n + 1 <= b->cap) return;
   size_t cap = b->cap ? b->cap : 256;
   while (cap < b->len + n + 1) cap *= 2;
-  char *p = realloc(b->data, cap);
-  if (!p) out_of_memory();
+  char *p;
+  if (b->arena) {
+    p = arena_alloc(b->arena, cap);
+    if (b->len) memcpy(p, b->data, b->len);
+  } else if (!(p = realloc(b->data, cap))) {
+    out_of_memory();
+  }
   b->data = p;
   b->cap = cap;
 }
@@ -117,8 +127,8 @@ void buf_printf(Buf *b, const char *fmt, ...) {
 }
 
 void buf_free(Buf *b) {
-  free(b->data);
-  *b = (Buf){0};
+  if (!b->arena) free(b->data);
+  *b = (Buf){.arena = b->arena};
 }
 
 /* ---- Vec ---- */

@@ -97,7 +97,7 @@ const char *ast_doc_before(Ctx *cx, const Source *src, int offset) {
     first = p;
   }
   if (first == line) return NULL;
-  Buf b = {0};
+  Buf b = {.arena = &cx->arena};
   for (int p = first; p < line;) {
     int t = skip_blanks(src, p) + 3;
     if (src->text[t] == ' ') t++;

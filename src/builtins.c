@@ -53,7 +53,7 @@ static Value *b_join(Ctx *cx, EvalEnv *env, const Node *call, Value **args) {
   if (list->kind != V_LIST && !val_is_deploy_time(list))
     return fail(cx, env, list->loc, "'join' needs a list, not %s", val_kind_name(list));
   if (list->kind == V_LIST && known(list)) {
-    Buf b = {0};
+    Buf b = {.arena = &cx->arena};
     for (int i = 0; i < list->items.len; i++) {
       Value *item = list->items.items[i];
       if (item->kind != V_STR && item->kind != V_NUM) {
@@ -80,7 +80,7 @@ static Value *b_split(Ctx *cx, EvalEnv *env, const Node *call, Value **args) {
   for (;;) {
     const char *hit = strstr(p, sep->s);
     if (!hit || hit >= end) hit = end;
-    vec_push(&cx->arena, &list->items, val_str(cx, p, (size_t)(hit - p), s->loc));
+    val_push(cx, list, val_str(cx, p, (size_t)(hit - p), s->loc));
     if (hit == end) break;
     p = hit + sep->len;
   }
@@ -101,7 +101,7 @@ static Value *b_base64(Ctx *cx, EvalEnv *env, const Node *call, Value **args) {
   static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   Value *s = args[0];
   if (s->kind != V_STR) return val_fn(cx, "Fn::Base64", s, call->loc);
-  Buf b = {0};
+  Buf b = {.arena = &cx->arena};
   const unsigned char *p = (const unsigned char *)s->s;
   for (size_t i = 0; i < s->len; i += 3) {
     unsigned v = (unsigned)p[i] << 16 | (i + 1 < s->len ? (unsigned)p[i + 1] << 8 : 0) | (i + 2 < s->len ? p[i + 2] : 0);
@@ -125,13 +125,13 @@ static Value *b_import_value(Ctx *cx, EvalEnv *env, const Node *call, Value **ar
 
 static Value *b_find_in_map(Ctx *cx, EvalEnv *env, const Node *call, Value **args) {
   Value *list = val_new(cx, V_LIST, call->loc);
-  for (int i = 0; i < 3; i++) vec_push(&cx->arena, &list->items, args[i]);
+  for (int i = 0; i < 3; i++) val_push(cx, list, args[i]);
   return val_fn(cx, "Fn::FindInMap", list, call->loc);
 }
 
 static Value *b_cidr(Ctx *cx, EvalEnv *env, const Node *call, Value **args) {
   Value *list = val_new(cx, V_LIST, call->loc);
-  for (int i = 0; i < 3; i++) vec_push(&cx->arena, &list->items, args[i]);
+  for (int i = 0; i < 3; i++) val_push(cx, list, args[i]);
   return val_fn(cx, "Fn::Cidr", list, call->loc);
 }
 
@@ -178,7 +178,7 @@ static Value *b_keys(Ctx *cx, EvalEnv *env, const Node *call, Value **args) {
   Value *obj = args[0];
   if (obj->kind != V_OBJECT) return fail(cx, env, obj->loc, "'keys' needs an object, not %s", val_kind_name(obj));
   Value *list = val_new(cx, V_LIST, call->loc);
-  for (int i = 0; i < obj->keys.len; i++) vec_push(&cx->arena, &list->items, val_cstr(cx, obj->keys.items[i], call->loc));
+  for (int i = 0; i < obj->keys.len; i++) val_push(cx, list, val_cstr(cx, obj->keys.items[i], call->loc));
   return list;
 }
 
@@ -189,7 +189,7 @@ static Value *b_range(Ctx *cx, EvalEnv *env, const Node *call, Value **args) {
     return fail(cx, env, call->loc, "'range' needs compile-time numbers");
   if (to->num - lo > 1e6) return fail(cx, env, call->loc, "'range' is limited to a million numbers");
   Value *list = val_new(cx, V_LIST, call->loc);
-  for (double i = lo; i < to->num; i++) vec_push(&cx->arena, &list->items, val_num(cx, i, call->loc));
+  for (double i = lo; i < to->num; i++) val_push(cx, list, val_num(cx, i, call->loc));
   return list;
 }
 

@@ -35,7 +35,7 @@ static void collect_names(Checker *c) {
 
 /* "us-east-1 (primary)" or "us-east-1 (primary) and us-west-2 (secondary)" */
 static const char *describe_regions(Ctx *cx, const Program *p, unsigned mask) {
-  Buf b = {0};
+  Buf b = {.arena = &cx->arena};
   int count = 0, total = 0;
   for (int i = 0; i < p->nregions; i++) total += (mask >> i) & 1;
   for (int i = 0; i < p->nregions; i++) {
@@ -101,6 +101,7 @@ static void check_condition_name(Checker *c, const Value *v) {
 
 static void walk(Checker *c, const Decl *from, const Value *v, unsigned mask) {
   if (!v) return;
+  eval_count_step(c->cx, v->loc);
   switch (v->kind) {
   case V_REF: case V_GETATT: check_ref(c, from, v, mask); break;
   case V_LIST: case V_OBJECT: case V_SUB:

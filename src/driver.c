@@ -96,6 +96,8 @@ cJSON *compile_source(Ctx *cx, Source *src, Program *prog) {
     cx->bail = cx->arena.bail = NULL;
     cJSON_Delete(cx->pending);
     cx->pending = NULL;
+    if (cx->arena.exhausted)
+      diag_error(cx, NO_LOC, NULL, "the compile needs more than %zu MiB of memory (see --max-memory)", cx->opt->max_memory >> 20);
     return NULL;
   }
   cx->bail = cx->arena.bail = &bail;

@@ -41,9 +41,12 @@ typedef struct Arena {
   size_t total;  /* bytes handed out so far */
   size_t limit;  /* past this, arena_alloc reports that the budget is spent and bails out */
   jmp_buf *bail; /* where to go then (the compile's recovery point), or NULL to exit(1) */
+  bool exhausted;  /* the budget was spent */
 } Arena;
 
 void *arena_alloc(Arena *a, size_t n); /* zeroed */
+/* Counts n bytes against the budget without allocating them (memory cJSON takes for the output). */
+void arena_charge(Arena *a, size_t n);
 char *arena_strndup(Arena *a, const char *s, size_t n);
 char *arena_strdup(Arena *a, const char *s);
 char *arena_printf(Arena *a, const char *fmt, ...) PRINTF(2, 3);
@@ -52,6 +55,8 @@ void arena_free(Arena *a);
 typedef struct Buf {
   char *data;
   size_t len, cap;
+  Arena *arena;  /* when set, the buffer grows in the arena and buf_free does nothing: a fatal error
+                    that unwinds past it leaks nothing.  Every Buf used during a compile is one. */
 } Buf;
 
 void buf_add(Buf *b, const char *s, size_t n);
@@ -207,8 +212,11 @@ typedef struct Node {
   const char *doc;       /* /// comment before a param, resource or output */
   Loc name_loc;          /* where the name (or key) is written */
   Loc type_loc;          /* S_RESOURCE: where the type is written */
+  int depth;             /* expressions: the longest chain of operands below, capped by the parser */
 } Node;
 
+/* Expressions may be nested this deep, operator chains included, so that no pass recurses further. */
+enum { MAX_EXPR_DEPTH = 1000 };
 Node *ast_new(Ctx *cx, NodeKind kind, Loc loc);
 const char *ast_kind_name(NodeKind kind);
 void ast_dump(const Node *n, Buf *out, int indent);
@@ -241,6 +249,9 @@ typedef struct Value {
   const Frame *frame;
   bool b;
   bool error;         /* made after an error was reported: later checks stay quiet about it */
+  bool deploy;        /* it, or something in it, is known only at deploy time */
+  int depth;          /* nesting of lists, objects and intrinsics below it */
+  long size;          /* values in its tree, shared parts counted each time: what walking it costs */
   double num;
   const char *s;      /* V_STR text, V_REF/V_GETATT target, V_FN name */
   size_t len;         /* V_STR length */
@@ -261,6 +272,10 @@ Value *val_bool(Ctx *cx, bool b, Loc loc);
 Value *val_fn(Ctx *cx, const char *fn, Value *arg, Loc loc);
 Value *val_list1(Ctx *cx, Value *a, Loc loc);
 Value *val_list2(Ctx *cx, Value *a, Value *b, Loc loc);
+/* Appends item to a list, object or Fn::Sub, keeping size, depth and deploy up to date; a value
+   larger than --max-steps or deeper than MAX_VALUE_DEPTH is a fatal error. */
+void val_push(Ctx *cx, Value *container, Value *item);
+enum { MAX_VALUE_DEPTH = 512 };
 Value *obj_get(const Value *obj, const char *key);
 void obj_put(Ctx *cx, Value *obj, const char *key, Value *v);
 void obj_remove(Value *obj, const char *key);
@@ -361,6 +376,8 @@ void scope_bind(Ctx *cx, Scope *s, const char *name, Value *v);
 const char *eval_string(Ctx *cx, EvalEnv *env, const Node *n, const char *what);
 const char *eval_field_key(Ctx *cx, EvalEnv *env, const Node *field);
 const char *eval_format_number(Ctx *cx, double n);
+/* One unit of work against --max-steps; walks over values count each node they visit. */
+void eval_count_step(Ctx *cx, Loc loc);
 Value *eval_error_value(Ctx *cx, Loc loc);
 /* cond ? yes : no, for if(); only the chosen branch is evaluated when cond is known. */
 Value *eval_choice(Ctx *cx, EvalEnv *env, const Node *cond, const Node *yes, const Node *no, Loc loc);

@@ -61,7 +61,10 @@ static cJSON *constant_definition(bool value) {
 
 const Value *emit_origin(Ctx *cx, const cJSON *node) { return ptrmap_get(&cx->origins, node); }
 
+/* Every node of the output counts as a step and against the memory budget (cJSON mallocs it). */
 static cJSON *origin(Emitter *e, cJSON *node, const Value *v) {
+  eval_count_step(e->cx, v ? v->loc : NO_LOC);
+  arena_charge(&e->cx->arena, sizeof(cJSON));
   if (node && v) ptrmap_put(&e->cx->arena, &e->cx->origins, node, (void *)v);
   return node;
 }
@@ -69,7 +72,7 @@ static cJSON *origin(Emitter *e, cJSON *node, const Value *v) {
 /* ---- region conditions ---- */
 
 static const char *capitalized(Ctx *cx, const char *role) {
-  Buf b = {0};
+  Buf b = {.arena = &cx->arena};
   bool up = true;
   for (const char *p = role; *p; p++) {
     if (!isalnum((unsigned char)*p)) { up = true; continue; }
@@ -82,7 +85,7 @@ static const char *capitalized(Ctx *cx, const char *role) {
 }
 
 const char *region_condition_name(Ctx *cx, const Program *p, unsigned mask) {
-  Buf b = {0};
+  Buf b = {.arena = &cx->arena};
   buf_adds(&b, "Is");
   bool first = true;
   for (int i = 0; i < p->nregions; i++) {
@@ -152,7 +155,7 @@ static void add_literal(Buf *fmt, const char *s, size_t len) {
 }
 
 static cJSON *emit_sub(Emitter *e, const Value *v) {
-  Buf fmt = {0};
+  Buf fmt = {.arena = &e->cx->arena};
   cJSON *vars = NULL;
   int counter = 0;
   for (int i = 0; i < v->items.len; i++) {
@@ -297,7 +300,7 @@ static cJSON *emit_param(Emitter *e, Decl *d) {
   if (d->value) {
     const Value *def = d->value;
     if (def->kind == V_LIST) {
-      Buf b = {0};
+      Buf b = {.arena = &e->cx->arena};
       for (int i = 0; i < def->items.len; i++) {
         const Value *item = def->items.items[i];
         char num[32];

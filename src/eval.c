@@ -64,7 +64,7 @@ Value *scope_lookup(Scope *s, const char *name) {
   return NULL;
 }
 
-static void count_step(Ctx *cx, Loc loc) {
+void eval_count_step(Ctx *cx, Loc loc) {
   if (++cx->steps > cx->opt->max_steps)
     diag_fatal(cx, loc, "expansion exceeds %ld steps (see --max-steps); is a macro expanding exponentially?",
                cx->opt->max_steps);
@@ -101,9 +101,9 @@ static bool add_part(Ctx *cx, Value *sub, Buf *text, Value *v, Loc at, const Fra
     for (int i = 0; i < v->items.len; i++) add_part(cx, sub, text, v->items.items[i], at, frame);
     return true;
   case V_REF: case V_GETATT: case V_FN:
-    vec_push(&cx->arena, &sub->items, val_str(cx, text->data ? text->data : "", text->len, v->loc));
+    val_push(cx, sub, val_str(cx, text->data ? text->data : "", text->len, v->loc));
     text->len = 0;
-    vec_push(&cx->arena, &sub->items, v);
+    val_push(cx, sub, v);
     return true;
   default:
     if (!v->error) diag_error(cx, at, frame, "cannot put %s into a string", val_kind_name(v));
@@ -116,13 +116,13 @@ static Value *finish_string(Ctx *cx, Value *sub, Buf *text, Loc loc) {
   Value *last = val_str(cx, text->data ? text->data : "", text->len, loc);
   buf_free(text);
   if (sub->items.len == 0) return last;
-  if (last->len) vec_push(&cx->arena, &sub->items, last);
+  if (last->len) val_push(cx, sub, last);
   return sub;
 }
 
 static Value *eval_string_node(Ctx *cx, EvalEnv *env, const Node *n) {
   Value *sub = val_new(cx, V_SUB, n->loc);
-  Buf text = {0};
+  Buf text = {.arena = &cx->arena};
   for (int i = 0; i < n->items.len; i++) {
     const Node *part = n->items.items[i];
     if (part->kind == N_TEXT) buf_add(&text, part->text, part->len);
@@ -133,7 +133,7 @@ static Value *eval_string_node(Ctx *cx, EvalEnv *env, const Node *n) {
 
 static Value *concat_strings(Ctx *cx, Value *a, Value *b, Loc loc, const Frame *frame) {
   Value *sub = val_new(cx, V_SUB, loc);
-  Buf text = {0};
+  Buf text = {.arena = &cx->arena};
   add_part(cx, sub, &text, a, a->loc, frame);
   add_part(cx, sub, &text, b, b->loc, frame);
   return finish_string(cx, sub, &text, loc);
@@ -207,7 +207,7 @@ static Value *eval_region_pseudo(Ctx *cx, EvalEnv *env, Loc loc) {
 /* Every declared region, also under --region: a one-region template still replicates to the others. */
 static Value *eval_regions_list(Ctx *cx, Loc loc) {
   Value *list = val_new(cx, V_LIST, loc);
-  for (int i = 0; i < cx->prog->nregions; i++) vec_push(&cx->arena, &list->items, val_cstr(cx, cx->prog->regions[i].name, loc));
+  for (int i = 0; i < cx->prog->nregions; i++) val_push(cx, list, val_cstr(cx, cx->prog->regions[i].name, loc));
   return list;
 }
 
@@ -244,7 +244,7 @@ static Value *eval_ident(Ctx *cx, EvalEnv *env, const Node *n) {
 
 static Value *eval_list(Ctx *cx, EvalEnv *env, const Node *n) {
   Value *v = val_new(cx, V_LIST, n->loc);
-  for (int i = 0; i < n->items.len; i++) vec_push(&cx->arena, &v->items, eval(cx, env, n->items.items[i]));
+  for (int i = 0; i < n->items.len; i++) val_push(cx, v, eval(cx, env, n->items.items[i]));
   return v;
 }
 
@@ -295,7 +295,7 @@ static Value *eval_for_expr(Ctx *cx, EvalEnv *env, const Node *n) {
       break;
     }
     if (keep && !keep->b) continue;
-    vec_push(&cx->arena, &out->items, eval(cx, &inner, n->rhs));
+    val_push(cx, out, eval(cx, &inner, n->rhs));
   }
   return out;
 }
@@ -344,8 +344,8 @@ static Value *equality(Ctx *cx, EvalEnv *env, int op, Value *a, Value *b, Loc lo
 static Value *arithmetic(Ctx *cx, EvalEnv *env, int op, Value *a, Value *b, Loc loc) {
   if (op == '+' && a->kind == V_LIST && b->kind == V_LIST) {
     Value *v = val_new(cx, V_LIST, loc);
-    for (int i = 0; i < a->items.len; i++) vec_push(&cx->arena, &v->items, a->items.items[i]);
-    for (int i = 0; i < b->items.len; i++) vec_push(&cx->arena, &v->items, b->items.items[i]);
+    for (int i = 0; i < a->items.len; i++) val_push(cx, v, a->items.items[i]);
+    for (int i = 0; i < b->items.len; i++) val_push(cx, v, b->items.items[i]);
     return v;
   }
   bool a_text = a->kind == V_STR || is_scalar_deploy(a), b_text = b->kind == V_STR || is_scalar_deploy(b);
@@ -412,9 +412,9 @@ static Value *region_choice(Ctx *cx, EvalEnv *env, Value *role, const Node *yes,
   Value *args = val_new(cx, V_LIST, loc);
   Value *a = eval(cx, &in, yes), *b = eval(cx, &out, no);
   if (val_equal(a, b)) return a; /* the same in every region: no choice to make */
-  vec_push(&cx->arena, &args->items, role);
-  vec_push(&cx->arena, &args->items, a);
-  vec_push(&cx->arena, &args->items, b);
+  val_push(cx, args, role);
+  val_push(cx, args, a);
+  val_push(cx, args, b);
   Value *v = val_fn(cx, "Fn::If", args, loc);
   v->mask = role->mask;
   return v;
@@ -426,9 +426,9 @@ static Value *choose(Ctx *cx, EvalEnv *env, const Node *cond, const Node *yes, c
   if (c->kind == V_ROLE) return region_choice(cx, env, c, yes, no, loc);
   if (c->kind == V_REF || c->kind == V_STR) { /* a condition, by name or by a name built as a string */
     Value *args = val_new(cx, V_LIST, loc);
-    vec_push(&cx->arena, &args->items, val_cstr(cx, c->s, c->loc));
-    vec_push(&cx->arena, &args->items, eval(cx, env, yes));
-    vec_push(&cx->arena, &args->items, eval(cx, env, no));
+    val_push(cx, args, val_cstr(cx, c->s, c->loc));
+    val_push(cx, args, eval(cx, env, yes));
+    val_push(cx, args, eval(cx, env, no));
     return val_fn(cx, "Fn::If", args, loc);
   }
   if (!c->error)
@@ -473,9 +473,9 @@ static Value *eval_by_region(Ctx *cx, EvalEnv *env, const Node *n) {
     Value *role = val_new(cx, V_ROLE, n->loc);
     role->mask = 1u << r;
     Value *args = val_new(cx, V_LIST, n->loc);
-    vec_push(&cx->arena, &args->items, role);
-    vec_push(&cx->arena, &args->items, here);
-    vec_push(&cx->arena, &args->items, result);
+    val_push(cx, args, role);
+    val_push(cx, args, here);
+    val_push(cx, args, result);
     result = val_fn(cx, "Fn::If", args, n->loc);
     result->mask = role->mask;
   }
@@ -553,7 +553,7 @@ static Value *eval_call(Ctx *cx, EvalEnv *env, const Node *n) {
 }
 
 Value *eval(Ctx *cx, EvalEnv *env, const Node *n) {
-  count_step(cx, n->loc);
+  eval_count_step(cx, n->loc);
   switch (n->kind) {
   case N_STR: return eval_string_node(cx, env, n);
   case N_NUM: return val_num(cx, n->num, n->loc);

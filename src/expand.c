@@ -53,7 +53,7 @@ static bool valid_logical_id(const char *s) {
 
 /* "payments-table" -> "PaymentsTable", for "did you mean". */
 static const char *pascal_case(Ctx *cx, const char *s) {
-  Buf b = {0};
+  Buf b = {.arena = &cx->arena};
   bool up = true;
   for (const char *p = s; *p; p++) {
     if (!isalnum((unsigned char)*p)) { up = true; continue; }
@@ -221,7 +221,7 @@ static Value *depends_on_list(Ctx *cx, EvalEnv *env, Value *v) {
   Value *items = v->kind == V_LIST ? v : val_list1(cx, v, v->loc);
   for (int i = 0; i < items->items.len; i++) {
     Value *item = items->items.items[i];
-    if (item->kind == V_REF || item->kind == V_STR) vec_push(&cx->arena, &list->items, val_cstr(cx, item->s, item->loc));
+    if (item->kind == V_REF || item->kind == V_STR) val_push(cx, list, val_cstr(cx, item->s, item->loc));
     else diag_error(cx, item->loc, env->frame, "depends_on takes resource names, not %s", val_kind_name(item));
   }
   return list;
@@ -557,7 +557,7 @@ static void import_name(void *ctx, const char *name, Value *v) {
 }
 
 static void report_cycle(Expander *ex, const Node *use, Module *m) {
-  Buf chain = {0};
+  Buf chain = {.arena = &ex->cx->arena};
   int i = 0;
   while (i < ex->loading.len && ex->loading.items[i] != m) i++;
   for (; i < ex->loading.len; i++) buf_printf(&chain, "%s -> ", ((Module *)ex->loading.items[i])->src->path);

@@ -24,7 +24,7 @@
 /* ---- reading ---- */
 
 static char *read_fd(Ctx *cx, int fd, size_t *len, size_t limit) {
-  Buf b = {0};
+  Buf b = {.arena = &cx->arena};
   char chunk[65536];
   for (;;) {
     ssize_t n = read(fd, chunk, sizeof chunk);
@@ -169,7 +169,7 @@ Source *modules_load(Ctx *cx, const char *name, const Source *from, Loc at) {
   if (failed) return NULL;
   if (std) return stdlib_source(cx, std);
   diag_error(cx, at, NULL, "module '%s' not found", name);
-  Buf places = {0};
+  Buf places = {.arena = &cx->arena};
   for (int i = 0; i < dirs.len; i++) buf_printf(&places, "%s, ", join_path(cx, dirs.items[i], file));
   buf_printf(&places, "<stdlib>/%s", file);
   diag_note(cx, at, "searched %s", places.data);

@@ -75,7 +75,7 @@ int write_source_map(Ctx *cx, Program *p, const cJSON *template, const char *pat
 /* ---- the DR readiness report ---- */
 
 static const char *regions_of(Ctx *cx, const Program *p, unsigned mask) {
-  Buf b = {0};
+  Buf b = {.arena = &cx->arena};
   for (int i = 0; i < p->nregions; i++)
     if (mask & (1u << i)) buf_printf(&b, "%s%s", b.len ? ", " : "", p->regions[i].name);
   const char *r = arena_strdup(&cx->arena, b.data ? b.data : "-");
@@ -84,7 +84,7 @@ static const char *regions_of(Ctx *cx, const Program *p, unsigned mask) {
 }
 
 static const char *strings_of(Ctx *cx, const cJSON *list, const char *key) {
-  Buf b = {0};
+  Buf b = {.arena = &cx->arena};
   const cJSON *item;
   cJSON_ArrayForEach(item, list) {
     const cJSON *v = key ? cJSON_GetObjectItemCaseSensitive(item, key) : item;
@@ -152,7 +152,7 @@ static bool health_check_watches(const Program *p, const Decl *check, const Decl
 
 /* The alarms and health checks that watch d. */
 static const char *guards(Ctx *cx, const Program *p, const Decl *d) {
-  Buf b = {0};
+  Buf b = {.arena = &cx->arena};
   for (int i = 0; i < p->decls.len; i++) {
     const Decl *g = p->decls.items[i];
     if (!is_guard(g) || g == d) continue;

@@ -24,6 +24,7 @@ typedef struct Rules {
   Ctx *cx;
   Program *prog;
   const Decl *decl;   /* the resource being checked */
+  Map *type_regions;  /* resource type -> the regions its resources cover together (a unsigned *) */
 } Rules;
 
 /* The location of a node of the template: its Value's, else the declaration's. */
@@ -77,6 +78,7 @@ static void check_attribute(Ctx *cx, const Value *v) {
 
 static void walk_attributes(Ctx *cx, const Value *v) {
   if (!v) return;
+  eval_count_step(cx, v->loc);
   if (v->kind == V_GETATT) check_attribute(cx, v);
   if (v->kind == V_FN) walk_attributes(cx, v->arg);
   for (int i = 0; (v->kind == V_LIST || v->kind == V_OBJECT || v->kind == V_SUB) && i < v->items.len; i++)
@@ -218,21 +220,22 @@ static bool is_compute_or_monitoring(const char *type) {
   return false;
 }
 
-/* The regions a resource of this type covers together with d: d's own and every counterpart's. */
-static unsigned covered(const Program *p, const Decl *d) {
-  unsigned mask = 0;
+/* For each resource type, the regions its resources cover together: built once, for all checks. */
+static void build_type_regions(Ctx *cx, const Program *p, Map *out) {
   for (int i = 0; i < p->decls.len; i++) {
-    const Decl *o = p->decls.items[i];
-    if (o->kind == D_RESOURCE && strcmp(o->type, d->type) == 0) mask |= o->mask;
+    const Decl *d = p->decls.items[i];
+    if (d->kind != D_RESOURCE) continue;
+    unsigned *mask = map_get(out, d->type);
+    if (!mask) map_put(&cx->arena, out, d->type, mask = arena_alloc(&cx->arena, sizeof *mask));
+    *mask |= d->mask;
   }
-  return mask;
 }
 
 static void check_symmetry(Rules *r) {
   const Decl *d = r->decl;
   Program *p = r->prog;
   if (d->mask == p->universe || !is_compute_or_monitoring(d->type)) return;
-  unsigned missing = p->universe & ~covered(p, d);
+  unsigned missing = p->universe & ~*(unsigned *)map_get(r->type_regions, d->type);
   if (!missing) return;
   for (int i = 0; i < p->nregions; i++) {
     if (!(missing & (1u << i))) continue;
@@ -269,13 +272,17 @@ static void check_limits(Ctx *cx, const cJSON *t) {
 /* ---- drivers ---- */
 
 void rules_check_template(Ctx *cx, Program *p, cJSON *template) {
-  const cJSON *resources = cJSON_GetObjectItemCaseSensitive(template, "Resources");
+  Map by_name = {0}, type_regions = {0}; /* a lookup by name in cJSON is a linear search */
+  const cJSON *resource;
+  cJSON_ArrayForEach(resource, cJSON_GetObjectItemCaseSensitive(template, "Resources"))
+    map_put(&cx->arena, &by_name, resource->string, (void *)resource);
+  build_type_regions(cx, p, &type_regions);
   for (int i = 0; i < p->decls.len; i++) {
     Decl *d = p->decls.items[i];
     walk_attributes(cx, d->kind == D_RESOURCE ? d->props : d->value);
     if (d->kind != D_RESOURCE) continue;
-    Rules r = {cx, p, d};
-    const cJSON *props = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(resources, d->name), "Properties");
+    Rules r = {cx, p, d, &type_regions};
+    const cJSON *props = cJSON_GetObjectItemCaseSensitive(map_get(&by_name, d->name), "Properties");
     check_policy(&r, d->deletion_policy, "deletion_policy");
     check_policy(&r, d->update_replace_policy, "update_replace_policy");
     check_symmetry(&r);

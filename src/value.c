@@ -5,6 +5,7 @@
  * deploy-time values (Ref, GetAtt, Fn::Sub, other intrinsics, region conditions) become intrinsic
  * functions in the template.  Objects keep their keys in insertion order; the emitter sorts them.
  */
+#include <limits.h>
 #include <string.h>
 
 #include "drlc.h"
@@ -13,7 +14,27 @@ Value *val_new(Ctx *cx, ValueKind kind, Loc loc) {
   Value *v = arena_alloc(&cx->arena, sizeof *v);
   v->kind = kind;
   v->loc = loc;
+  v->size = 1;
+  v->deploy = kind == V_REF || kind == V_GETATT || kind == V_SUB || kind == V_FN || kind == V_ROLE;
   return v;
+}
+
+/* Shared parts are counted each time they occur, because every walk visits them each time: a
+   value built by doubling a list 40 times is refused when built, not walked for ever. */
+static void account(Ctx *cx, Value *container, const Value *item) {
+  long size = container->size + item->size;
+  container->size = size < 0 ? LONG_MAX : size;
+  if (item->depth + 1 > container->depth) container->depth = item->depth + 1;
+  container->deploy |= item->deploy;
+  if (container->size > cx->opt->max_steps)
+    diag_fatal(cx, container->loc, "a value with more than %ld parts (see --max-steps)", cx->opt->max_steps);
+  if (container->depth > MAX_VALUE_DEPTH)
+    diag_fatal(cx, container->loc, "values nested deeper than %d levels", MAX_VALUE_DEPTH);
+}
+
+void val_push(Ctx *cx, Value *container, Value *item) {
+  vec_push(&cx->arena, &container->items, item);
+  account(cx, container, item);
 }
 
 Value *val_str(Ctx *cx, const char *s, size_t len, Loc loc) {
@@ -41,19 +62,20 @@ Value *val_fn(Ctx *cx, const char *fn, Value *arg, Loc loc) {
   Value *v = val_new(cx, V_FN, loc);
   v->s = fn;
   v->arg = arg;
+  account(cx, v, arg);
   return v;
 }
 
 Value *val_list1(Ctx *cx, Value *a, Loc loc) {
   Value *v = val_new(cx, V_LIST, loc);
-  vec_push(&cx->arena, &v->items, a);
+  val_push(cx, v, a);
   return v;
 }
 
 Value *val_list2(Ctx *cx, Value *a, Value *b, Loc loc) {
   Value *v = val_new(cx, V_LIST, loc);
-  vec_push(&cx->arena, &v->items, a);
-  vec_push(&cx->arena, &v->items, b);
+  val_push(cx, v, a);
+  val_push(cx, v, b);
   return v;
 }
 
@@ -67,17 +89,20 @@ Value *obj_get(const Value *obj, const char *key) {
 void obj_put(Ctx *cx, Value *obj, const char *key, Value *v) {
   for (int i = 0; i < obj->keys.len; i++) {
     if (strcmp(obj->keys.items[i], key) == 0) {
+      obj->size -= ((Value *)obj->items.items[i])->size;
       obj->items.items[i] = v;
+      account(cx, obj, v);
       return;
     }
   }
   vec_push(&cx->arena, &obj->keys, (void *)key);
-  vec_push(&cx->arena, &obj->items, v);
+  val_push(cx, obj, v);
 }
 
 void obj_remove(Value *obj, const char *key) {
   for (int i = 0; i < obj->keys.len; i++) {
     if (strcmp(obj->keys.items[i], key) != 0) continue;
+    obj->size -= ((Value *)obj->items.items[i])->size;
     for (int j = i + 1; j < obj->keys.len; j++) {
       obj->keys.items[j - 1] = obj->keys.items[j];
       obj->items.items[j - 1] = obj->items.items[j];
@@ -88,16 +113,7 @@ void obj_remove(Value *obj, const char *key) {
   }
 }
 
-bool val_is_deploy_time(const Value *v) {
-  switch (v->kind) {
-  case V_REF: case V_GETATT: case V_SUB: case V_FN: case V_ROLE: return true;
-  case V_LIST: case V_OBJECT:
-    for (int i = 0; i < v->items.len; i++)
-      if (val_is_deploy_time(v->items.items[i])) return true;
-    return false;
-  default: return false;
-  }
-}
+bool val_is_deploy_time(const Value *v) { return v->deploy; }
 
 const char *val_kind_name(const Value *v) {
   switch (v->kind) {
@@ -120,7 +136,8 @@ const char *val_kind_name(const Value *v) {
 static bool str_eq(const char *a, const char *b) { return a == b || (a && b && strcmp(a, b) == 0); }
 
 bool val_equal(const Value *a, const Value *b) {
-  if (a->kind != b->kind) return false;
+  if (a == b) return true;
+  if (a->kind != b->kind || a->size != b->size) return false;
   switch (a->kind) {
   case V_NULL: return true;
   case V_BOOL: return a->b == b->b;
