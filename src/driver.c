@@ -53,8 +53,11 @@ static int write_in_place(const char *path, const char *data, size_t len) {
   return ok ? 0 : -1;
 }
 
-/* Writes data to a temporary file beside path, syncs it and renames it over path. */
+/* Writes data to a temporary file beside path, syncs it and renames it over path.  A file that
+   already exists keeps its permissions; a new one gets 0666 less the umask. */
 static int write_by_rename(Ctx *cx, const char *path, const char *data, size_t len) {
+  struct stat old;
+  bool existed = stat(path, &old) == 0;
   const char *dir = path_dirname(cx, path);
   const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
   char *tmp = arena_printf(&cx->arena, "%s/.%s.XXXXXX", dir, base);
@@ -62,7 +65,8 @@ static int write_by_rename(Ctx *cx, const char *path, const char *data, size_t l
   if (fd < 0) return -1;
   mode_t mask = umask(0);
   umask(mask);
-  int ok = write_all(fd, data, len) == 0 && fchmod(fd, 0666 & ~mask) == 0 && fsync(fd) == 0;
+  mode_t mode = existed ? old.st_mode & 07777 : 0666 & ~mask;
+  int ok = write_all(fd, data, len) == 0 && fchmod(fd, mode) == 0 && fsync(fd) == 0;
   int saved = errno;
   ok = close(fd) == 0 && ok;
   if (ok && rename(tmp, path) == 0) return 0;

@@ -55,7 +55,7 @@ static unsigned spec_regions_of(const Program *p, unsigned mask) {
 
 static bool check_type(Rules *r, const Decl *d) {
   if (!spec_type_known(d->type)) {
-    const char *near = spec_closest_type(d->type);
+    const char *near = r->cx->quiet ? NULL : spec_closest_type(d->type); /* a search of every type */
     if (near) diag_error(r->cx, d->node->type_loc, d->frame, "unknown resource type '%s'; did you mean '%s'?", d->type, near);
     else diag_error(r->cx, d->node->type_loc, d->frame, "unknown resource type '%s'", d->type);
     return false;
