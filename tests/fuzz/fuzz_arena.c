@@ -5,14 +5,14 @@
  * the end of one arena object into the next.  Here every object is its own malloc'd chunk of exactly
  * the bytes asked for: ASan's redzones then sit right after each object.  The chunk list keeps the
  * layout of src/arena.c's private struct Chunk, so src/arena.c's own arena_free() releases these
- * chunks (and any 1 MiB chunk arena.c may still make) unchanged.
+ * chunks (and any 1 MiB chunk arena.c may still make) unchanged.  The budget is src/arena.c's own
+ * arena_charge(), so --max-memory bails out exactly as it does in drlc.
  *
  * run.sh compiles src/arena.c with -fPIC -fsemantic-interposition, so that its own callers
  * (arena_strndup, arena_printf, vec_push, map_put, ...) call arena_alloc through the symbol, and
  * makes that definition weak (objcopy --weaken-symbol=arena_alloc): this one wins at link time.
  * run.sh checks that struct Chunk in src/arena.c still has the layout below.
  */
-#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,13 +27,7 @@ struct Chunk {
 void drlc_fuzz_exit(int status) __attribute__((noreturn));
 
 void *arena_alloc(Arena *a, size_t n) {
-  size_t counted = (n + 15) & ~(size_t)15; /* the budget counts what src/arena.c would */
-  if (a->limit && a->total + counted > a->limit) { /* as src/arena.c does */
-    fprintf(stderr, "drlc: error: the compile needs more than %zu MiB of memory (see --max-memory)\n", a->limit >> 20);
-    a->limit = 0;
-    if (a->bail) longjmp(*a->bail, 1);
-    drlc_fuzz_exit(1);
-  }
+  arena_charge(a, (n + 15) & ~(size_t)15); /* the budget, counted as src/arena.c counts it */
   Chunk *c = malloc(sizeof(Chunk) + n);
   if (!c) {
     fputs("drlc: error: out of memory\n", stderr);
@@ -42,7 +36,6 @@ void *arena_alloc(Arena *a, size_t n) {
   c->next = a->head;
   c->used = c->cap = n; /* full: src/arena.c's code never allocates from it */
   a->head = c;
-  a->total += counted;
   memset(c->data, 0, n);
   return c->data;
 }

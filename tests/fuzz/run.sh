@@ -146,6 +146,7 @@ for t in $targets; do
   mkdir -p "$B/corpus/$t"
   log=$B/findings/fuzz_$t.log
   echo "fuzz_$t: fuzzing for ${seconds}s (log: $log)"
+  touch "$work/started"
   # shellcheck disable=SC2086
   "$B/fuzz_$t" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -max_total_time="$seconds" \
     -dict="$here/drl.dict" -artifact_prefix="$B/findings/$t-" -print_final_stats=1 ${FUZZ_FLAGS:-} \
@@ -153,11 +154,17 @@ for t in $targets; do
   rc=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+  # -fork=N prints no final stats: take the last status line.
+  [ -n "$execs" ] || execs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
+  [ -n "$speed" ] || speed=$(grep -o 'exec/s:* [0-9]*' "$log" | tail -1 | grep -o '[0-9]*$')
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1)
   echo "fuzz_$t: exit $rc, ${execs:-?} executions, ${speed:-?}/s, $cov, corpus $(ls "$B/corpus/$t" | wc -l | tr -d ' ') files"
-  if [ $rc -ne 0 ]; then
+  # With -fork=N -ignore_crashes=1 (FUZZ_FLAGS) libFuzzer goes on after a finding: look for files.
+  found=$(find "$B/findings" -name "$t-*" -newer "$work/started" | LC_ALL=C sort)
+  if [ $rc -ne 0 ] || [ -n "$found" ]; then
     echo "FAIL fuzz_$t found a problem:"
     report "$log"
+    for f in $found; do grep -q "$f" "$log" || echo "fuzz: crashing input: $f"; done
     status=1
   fi
 done
