@@ -247,12 +247,13 @@ check_cli() {
   say "credentials: $out${endpoint_url:+ (endpoint $endpoint_url)}"
 }
 
-# check_quota COPIES: warn when an account's Lambda concurrency cannot take COPIES more functions
-# with 100 reserved each while keeping the 100 unreserved executions Lambda insists on.
+# check_quota COPIES STACK: warns when an account's Lambda concurrency quota is below what COPIES
+# functions with 100 reserved each need (Lambda keeps 100 unreserved), or when too little is
+# left unreserved for STACK's function, if STACK does not exist yet in the region.
 check_quota() {
-  local copies=$1 region out limit unreserved need
+  local copies=$1 stack=$2 region out limit unreserved need
+  need=$((copies * RESERVED + UNRESERVED_MIN))
   for region in "$SECONDARY" "$PRIMARY"; do
-    need=$((copies * RESERVED + UNRESERVED_MIN))
     if ! out=$(aws_in "$region" lambda get-account-settings --output text \
                  --query '[AccountLimit.ConcurrentExecutions, AccountLimit.UnreservedConcurrentExecutions]' 2>&1) ||
        ! read -r limit unreserved <<<"$out" || ! [[ $limit =~ ^[0-9]+$ && $unreserved =~ ^[0-9]+$ ]]; then
@@ -260,9 +261,9 @@ check_quota() {
       continue
     fi
     if ((limit < need)); then
-      warn "$region: the account's Lambda concurrency quota is $limit; reserving $RESERVED for each of $copies function(s) needs at least $need (Service Quotas: lambda $QUOTA_CODE 'Concurrent executions' in $region). The stack would fail on the function."
-    elif ((unreserved - copies * RESERVED < UNRESERVED_MIN)); then
-      warn "$region: only $unreserved concurrent executions are unreserved; reserving $((copies * RESERVED)) more would leave less than $UNRESERVED_MIN (other functions reserve the rest)"
+      warn "$region: the account's Lambda concurrency quota is $limit; $copies function(s) reserving $RESERVED each need at least $need (Service Quotas: lambda $QUOTA_CODE 'Concurrent executions' in $region). The stack would fail on the function."
+    elif [[ $(stack_status "$region" "$stack") == NONE ]] && ((unreserved - RESERVED < UNRESERVED_MIN)); then
+      warn "$region: only $unreserved concurrent executions are unreserved; reserving $RESERVED more for $stack would leave less than $UNRESERVED_MIN (other functions reserve the rest)"
     else
       say "$region: Lambda concurrency quota $limit, $unreserved unreserved: enough"
     fi
@@ -536,7 +537,7 @@ deploy_all() {
 
 cmd_deploy() {
   check_cli
-  check_quota 1
+  check_quota 1 "$stack_base-$suffix"
   compile_template
   deploy_all "$suffix" "$zone_id"
   step "deployed"
@@ -737,15 +738,15 @@ drill_restore() {
 cmd_drill() {
   local main="$stack_base-$suffix" stack="$stack_base-$drill_suffix" zone name hc primary_host secondary_host region inverted
   local ok=true observed=true
-  # watch ZONE NAME WANT HC: watch_dns, noting in ok/observed how it went.
-  watch() {
+  # drill_watch ZONE NAME WANT HC: watch_dns, noting in ok/observed how it went.
+  drill_watch() {
     local rc=0
     watch_dns "$@" || rc=$?
     ((rc != 1)) || ok=false
     ((rc != 2)) || observed=false
   }
   check_cli
-  check_quota 2
+  check_quota 2 "$stack_base-$drill_suffix"
   compile_template
   # The copy gets the same email and domain as the main stacks unless told otherwise.
   [[ -n $alert_email ]] || alert_email=$(stack_param "$PRIMARY" "$main" AlertEmail)
@@ -771,7 +772,7 @@ cmd_drill() {
 
   step "drill 2/5: before: $name should answer $primary_host (weight 100; $secondary_host has 0)"
   show_records "$zone"
-  watch "$zone" "$name" "$primary_host" "$hc"
+  drill_watch "$zone" "$name" "$primary_host" "$hc"
 
   step "drill 3/5: invert the primary's health check (FailoverDrill=true on $stack in $PRIMARY)"
   drill_stack=$stack
@@ -791,12 +792,12 @@ cmd_drill() {
   fi
 
   step "drill 4/5: watch Route 53 move $name to the secondary, $secondary_host"
-  watch "$zone" "$name" "$secondary_host" "$hc"
+  drill_watch "$zone" "$name" "$secondary_host" "$hc"
 
   step "drill 5/5: restore (FailoverDrill=false) and watch $name come back to $primary_host"
   set_params "$PRIMARY" "$stack" FailoverDrill=false || die "cannot restore FailoverDrill=false on $stack in $PRIMARY"
   drill_flipped=false
-  watch "$zone" "$name" "$primary_host" "$hc"
+  drill_watch "$zone" "$name" "$primary_host" "$hc"
 
   if $keep_drill; then
     say "the copy $stack stays deployed (--keep-drill): examples/deploy.sh teardown --suffix $drill_suffix"

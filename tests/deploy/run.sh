@@ -43,10 +43,15 @@ results="$tmp/results"
 ok()   { echo "ok - $*" | tee -a "$results"; }
 fail() { echo "FAIL - $*" | tee -a "$results"; }
 
-# Bounded runs: every deploy.sh call gets at most 120 s.
-bounded() {
-  if command -v timeout >/dev/null 2>&1; then timeout 120 "$@"; else "$@"; fi
-}
+# Bounded runs: every deploy.sh call gets at most 120 s. --foreground keeps it in this process
+# group, so that Ctrl-C reaches it too.
+if timeout --foreground 5 true 2>/dev/null; then
+  bounded() { timeout --foreground 120 "$@"; }
+elif command -v timeout >/dev/null 2>&1; then
+  bounded() { timeout 120 "$@"; }
+else
+  bounded() { "$@"; }
+fi
 
 # ---- moto_server --------------------------------------------------------------------------
 free_port() {
@@ -142,6 +147,20 @@ if run reserved bounded bash "$root/examples/deploy.sh" deploy -t "$tpl" -e "$EM
 else
   expect "$tmp/reserved.out" "deploy to AWS with a reserved example.net domain is refused" "RFC 2606"
 fi
+# An account whose Lambda concurrency quota is 150: moto has no get-account-settings, so a
+# wrapper of the aws CLI answers it (the template is the big one: nothing gets created).
+mkdir "$tmp/lowquota"
+real_aws=$(command -v aws)
+cat >"$tmp/lowquota/aws" <<EOF
+#!/bin/sh
+case " \$* " in *" lambda get-account-settings "*) printf '150\t150\n'; exit 0 ;; esac
+exec "$real_aws" "\$@"
+EOF
+chmod +x "$tmp/lowquota/aws"
+(PATH="$tmp/lowquota:$PATH"; export PATH; run lowquota deploy_sh deploy -t "$tmp/big.json" -e "$EMAIL" -d "$DOMAIN") || true
+expect "$tmp/lowquota.out" "deploy warns about a Lambda concurrency quota below 200, in each region" \
+  "us-west-2: the account's Lambda concurrency quota is 150; .* at least 200" \
+  "us-east-1: the account's Lambda concurrency quota is 150; .* at least 200" "L-B99A9384"
 # The full template (its secret): a secret of that name waiting for deletion blocks step 2.
 aws --endpoint-url "$endpoint" --region us-east-1 secretsmanager create-secret --name payments-api-key-gone \
   --secret-string x >/dev/null
