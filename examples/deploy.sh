@@ -766,7 +766,7 @@ cmd_drill() {
   [[ -n $name && $name != None ]] || die "no weighted record in zone $zone"
   for region in "$PRIMARY" "$SECONDARY"; do
     [[ $(aws_in "$PRIMARY" route53 list-resource-record-sets --hosted-zone-id "$zone" --output text \
-           --query "length(ResourceRecordSets[?SetIdentifier=='$region'])") != 0 ]] ||
+           --query "length(ResourceRecordSets[?starts_with(SetIdentifier || '', '$region-')])") != 0 ]] ||
       warn "zone $zone has no weighted record of $region"
   done
 

@@ -91,7 +91,7 @@ def tags_ok(what, tags, region):
 
 def weighted(zone_id, region):
     sets = client("route53").list_resource_record_sets(HostedZoneId=zone_id)["ResourceRecordSets"]
-    return [r for r in sets if r.get("SetIdentifier") == region]
+    return [r for r in sets if r.get("SetIdentifier") == f"{region}-{SUFFIX}"]
 
 
 def check_record(zone_id, region, weight, outs):

@@ -456,7 +456,7 @@ class TemplateTest(unittest.TestCase):
             url, _ = v.one("AWS::Lambda::Url")
             self.assertEqual(props["Type"], "CNAME")
             self.assertEqual(str(props["TTL"]), "60")
-            self.assertEqual(v.render(props["SetIdentifier"]), region)
+            self.assertEqual(v.render(props["SetIdentifier"]), region + "-dev")  # region and suffix
             self.assertEqual(props["HealthCheckId"], {"Ref": hc})
             self.assertEqual(props["ResourceRecords"], [url_host_of(url)])
             zone = (v.one("AWS::Route53::HostedZone")[0] if region == PRIMARY else "HostedZoneId")
