@@ -485,6 +485,18 @@ static void check_locations(const char *text, size_t len, const char *diags) {
   }
 }
 
+/* An error about the program names the place in it.  Not an error about an option ("--region R: the
+   program declares no such region"), nor the memory budget's, which has none yet (it is a property
+   of the whole compile): docs/reliability.md, finding 9. */
+static void check_unlocated(const char *diags) {
+  for (const char *line = diags; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+    if (strncmp(line, "drlc: error: ", 13) != 0) continue;
+    if (strncmp(line + 13, "the compile needs more", 22) == 0 || strncmp(line + 13, "--", 2) == 0) continue;
+    const char *end = strchr(line, '\n');
+    fuzz_fail("an error without a location: %.*s", (int)(end ? end - line : 200), line);
+  }
+}
+
 void fuzz_check_result(const char *text, size_t len, const FuzzResult *r) {
   const char *diags = r->diags ? r->diags : "";
   /* glibc prints a NULL %s as "(null)"; the program's own text may say it too. */
@@ -492,6 +504,7 @@ void fuzz_check_result(const char *text, size_t len, const FuzzResult *r) {
   if (r->exit_status >= 0) {
     /* A fatal limit: drlc exits 1 after saying why. */
     if (r->exit_status != 1) fuzz_fail("drlc called exit(%d)", r->exit_status);
+    check_unlocated(diags);
     check_locations(text, len, diags);
     return;
   }
@@ -505,6 +518,7 @@ void fuzz_check_result(const char *text, size_t len, const FuzzResult *r) {
     if (!parsed || !cJSON_IsObject(parsed)) fuzz_fail("the template is not a JSON object:\n%.2000s", r->json);
     cJSON_Delete(parsed);
   }
+  check_unlocated(diags);
   check_locations(text, len, diags);
 }
 

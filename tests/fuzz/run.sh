@@ -5,17 +5,18 @@
 #      tools/embed-stdlib.sh) and compiles src/*.c (not main.c) with
 #      clang -fsanitize=fuzzer-no-link,address,undefined -g -O1 into build-fuzz/obj, only what changed.
 #      In drlc's objects exit/malloc/calloc/realloc/free are renamed to the harness's (objcopy), so that
-#      an exit(1) on a fatal limit returns to the harness instead of ending the fuzzer; arena_alloc is
+#      an exit() drlc still makes returns to the harness instead of ending the fuzzer; arena_alloc is
 #      replaced by tests/fuzz/fuzz_arena.c (one malloc per object, so ASan sees overflows).
-#   2. Replays every file of tests/fuzz/regressions/ through every target.
-#   3. Fuzzes fuzz_compile, then fuzz_fmt (while fmt_format reports "not implemented" it only
-#      exercises the compile half), with the seeds (tests/golden, examples, stdlib: copied into a
-#      temporary directory) and the corpus kept in build-fuzz/corpus/TARGET, the dictionary
+#   2. Replays every file of tests/fuzz/regressions/ through every target, one process per file.
+#   3. Fuzzes fuzz_compile, then fuzz_fmt, with the seeds (tests/golden, examples, stdlib: copied
+#      into a temporary directory) and the corpus kept in build-fuzz/corpus/TARGET, the dictionary
 #      tests/fuzz/drl.dict, -max_len=4096 -timeout=10 -rss_limit_mb=2048.
-# Exit 0 if nothing was found; otherwise 1, with the path of each crashing input printed.
+# Exit 0 if nothing was found; otherwise 1, with the path of each failing input printed.
+# docs/reliability.md says more.
 #
 # Environment: CC (default clang), FUZZ_TARGETS (default "compile fmt"), FUZZ_FLAGS (more libFuzzer
-# options, e.g. -jobs=2), DRLC_FUZZ_VERBOSE=1 (print the diagnostics of each input).
+# options, e.g. "-fork=1 -ignore_crashes=1 -ignore_timeouts=1" to go on past findings),
+# DRLC_FUZZ_VERBOSE=1 (print the diagnostics of each input).
 # Only build: tests/fuzz/run.sh --build.  Replay files: build-fuzz/fuzz_compile FILE...
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)

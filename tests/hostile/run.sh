@@ -284,6 +284,13 @@ EOF
 
 # ---- limits ----------------------------------------------------------------------------------------
 case_ max-steps-10 1 'exceeds 10 steps' "$drlc" --max-steps 10 tokens_lets.drl
+# The limit passed while the template is emitted (23,040 resources): still a located error.
+awk 'BEGIN { print "macro a(n) { resource \"A${n}\": AWS::SQS::Queue {} }";
+             print "macro b(n) { for i in range(36) { a(\"${n}x${i}\") } }";
+             print "macro c(n) { for i in range(10) { b(\"${n}y${i}\") } }";
+             print "macro d(n) { for i in range(64) { c(\"${n}z${i}\") } }";
+             print "d(\"\")" }' >emit_steps.drl
+case_ max-steps-during-emission 1 'exceeds 200000 steps' "$drlc" --max-steps 200000 emit_steps.drl
 case_ max-depth-2 1 'deeper than 2' sh -c "printf 'macro a() { b() }\nmacro b() { c() }\nmacro c() { resource Q: AWS::SQS::Queue {} }\na()\n' | '$drlc' --max-depth 2 -"
 { echo 'let x = range(200000)'; echo 'resource Q: AWS::SQS::Queue { DelaySeconds = len(x) - 199990 }'; } >budget.drl
 case_ max-memory-1M 1 'memory' "$drlc" --max-memory 1M budget.drl

@@ -68,6 +68,7 @@ run "limit/max-steps" "$work" 1 "$vg_leaks" --max-steps 20000 exponential.drl
 run "limit/max-depth" "$work" 1 "$vg_leaks" --max-depth 5 exponential.drl
 run "limit/max-memory" "$work" 1 "$vg_leaks" --max-memory 1M exponential.drl
 run "limit/leak-on-step-limit" "$root/tests/fuzz/regressions" 1 "$vg_leaks" --max-steps 4999 leak-on-step-limit.drl
+run "limit/leak-in-emit-on-step-limit" "$root/tests/fuzz/regressions" 1 "$vg_leaks" --max-steps 200000 leak-in-emit-on-step-limit.drl
 printf 'resource Q: AWS::SQS::Queue {}\n// \000\n' >"$work/nul.drl"
 run "limit/nul-byte" "$work" 1 "$vg_leaks" nul.drl
 awk 'BEGIN { for (i = 0; i < 150; i++) printf "resource \"%dbad\": AWS::SQS::Queue {}\n", i }' >"$work/errors.drl"
