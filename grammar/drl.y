@@ -7,6 +7,7 @@
  * next statement or closing bracket, so one run reports many syntax errors.
  */
 %code top {
+#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,7 @@ static Node *push(Lexer *lx, Node *list, Node *item);
 static Node *unary(Lexer *lx, int op, Node *e, Loc loc);
 static Node *binary(Lexer *lx, int op, Node *a, Node *b, Loc loc);
 static Node *deeper(Lexer *lx, Node *n, const Node *a, const Node *b);
+static Node *number_node(Lexer *lx, const char *text, Loc loc);
 static Node *named(Lexer *lx, NodeKind kind, const char *name, Loc loc);
 static Node *documented(Lexer *lx, Node *n);
 static Node *text_node(Lexer *lx, const char *s, size_t len, Loc loc);
@@ -246,7 +248,7 @@ postfix
   ;
 
 primary
-  : NUMBER                       { $$ = NEW(N_NUM, @$); $$->text = $1; $$->num = strtod($1, NULL); }
+  : NUMBER                       { $$ = number_node(lx, $1, @$); }
   | TRUE                         { $$ = NEW(N_BOOL, @$); $$->num = 1; }
   | FALSE                        { $$ = NEW(N_BOOL, @$); $$->num = 0; }
   | NULL_                        { $$ = NEW(N_NULL, @$); }
@@ -328,6 +330,17 @@ static Node *binary(Lexer *lx, int op, Node *a, Node *b, Loc loc) {
   n->lhs = a;
   n->rhs = b;
   return deeper(lx, n, a, b);
+}
+
+static Node *number_node(Lexer *lx, const char *text, Loc loc) {
+  Node *n = NEW(N_NUM, loc);
+  n->text = text;
+  n->num = strtod(text, NULL);
+  if (!isfinite(n->num)) {
+    diag_error(lx->cx, loc, NULL, "number out of range: %.40s", text);
+    n->num = 0;
+  }
+  return n;
 }
 
 static Node *text_node(Lexer *lx, const char *s, size_t len, Loc loc) {

@@ -96,12 +96,13 @@ static cJSON *compile_steps(Ctx *cx, Source *src, Program *prog);
 cJSON *compile_source(Ctx *cx, Source *src, Program *prog) {
   jmp_buf bail;
   cx->pending = NULL;
+  cx->at = (Loc){src->id, 0, 0};
   if (setjmp(bail)) {
     cx->bail = cx->arena.bail = NULL;
     cJSON_Delete(cx->pending);
     cx->pending = NULL;
-    if (cx->arena.exhausted)
-      diag_error(cx, NO_LOC, NULL, "the compile needs more than %zu MiB of memory (see --max-memory)", cx->opt->max_memory >> 20);
+    if (cx->arena.exhausted) /* located at the last step taken: where the memory went */
+      diag_error(cx, cx->at, NULL, "the compile needs more than %zu MiB of memory (see --max-memory)", cx->opt->max_memory >> 20);
     return NULL;
   }
   cx->bail = cx->arena.bail = &bail;

@@ -464,6 +464,7 @@ struct Ctx {
   bool color;
   bool last_silenced; /* the last diagnostic was silenced: drop its notes */
   long steps;         /* expansion work done, bounded by opt->max_steps */
+  Loc at;             /* where the work is: the location of the last step, for errors without one */
   Program *prog;      /* the program being expanded */
   Map files;          /* path -> Source, so that each file is read once */
   PtrMap origins;     /* cJSON node -> the Value it was made from (emit.c) */

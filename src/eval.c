@@ -65,8 +65,9 @@ Value *scope_lookup(Scope *s, const char *name) {
 }
 
 void eval_count_step(Ctx *cx, Loc loc) {
+  if (loc.file >= 0) cx->at = loc;
   if (++cx->steps > cx->opt->max_steps)
-    diag_fatal(cx, loc, "expansion exceeds %ld steps (see --max-steps); is a macro expanding exponentially?",
+    diag_fatal(cx, cx->at, "expansion exceeds %ld steps (see --max-steps); is a macro expanding exponentially?",
                cx->opt->max_steps);
 }
 
@@ -362,6 +363,10 @@ static Value *arithmetic(Ctx *cx, EvalEnv *env, int op, Value *a, Value *b, Loc 
   }
   double r = op == '+' ? a->num + b->num : op == '-' ? a->num - b->num : op == '*' ? a->num * b->num
            : op == '/' ? a->num / b->num : fmod(a->num, b->num);
+  if (!isfinite(r)) {
+    diag_error(cx, loc, env->frame, "the result is out of range");
+    return eval_error_value(cx, loc);
+  }
   return val_num(cx, r, loc);
 }
 

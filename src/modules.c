@@ -122,11 +122,15 @@ static Source *try_dir(Ctx *cx, const char *dir, const char *file, const Source 
   if (same_file(&st, cx->opt->input) || (!from->is_stdlib && same_file(&st, from->path))) return NULL;
   Source *s = map_get(&cx->files, path);
   if (s) return s;
+  if (!S_ISREG(st.st_mode)) { /* a FIFO would block for ever, a device never end */
+    diag_error(cx, at, NULL, "cannot read module '%s': %s", path, S_ISDIR(st.st_mode) ? "it is a directory" : "it is not a regular file");
+    *failed = true;
+    return NULL;
+  }
   size_t len;
   char *text = read_whole_file(cx, path, &len, cx->opt->max_file_size);
-  if (!text || !S_ISREG(st.st_mode)) {
-    if (!text || S_ISDIR(st.st_mode)) diag_error(cx, at, NULL, "cannot read module '%s': %s", path, text ? "it is a directory" : read_error(cx, cx->opt->max_file_size));
-    else diag_error(cx, at, NULL, "cannot read module '%s': it is not a regular file", path);
+  if (!text) {
+    diag_error(cx, at, NULL, "cannot read module '%s': %s", path, read_error(cx, cx->opt->max_file_size));
     *failed = true;
     return NULL;
   }
