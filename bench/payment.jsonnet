@@ -227,7 +227,7 @@ local weightedCname(zoneId, name, target, weight, healthCheck, condition, ttl=60
     Type: 'CNAME',
     TTL: std.toString(ttl),
     ResourceRecords: [target],
-    SetIdentifier: thisRegion,
+    SetIdentifier: sub('${AWS::Region}-${EnvironmentSuffix}'),  // two environments may share a zone
     Weight: weight,
     HealthCheckId: ref(healthCheck),
   },
