@@ -126,6 +126,13 @@ void buf_printf(Buf *b, const char *fmt, ...) {
   b->len += (size_t)n;
 }
 
+void buf_fill(Buf *b, char c, size_t n) {
+  buf_reserve(b, n);
+  memset(b->data + b->len, c, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+}
+
 void buf_free(Buf *b) {
   if (!b->arena) free(b->data);
   *b = (Buf){.arena = b->arena};
@@ -166,7 +173,7 @@ void *map_get(const Map *m, const char *key) {
 
 static void map_grow(Arena *a, Map *m) {
   Map bigger = {0};
-  bigger.cap = m->cap ? m->cap * 2 : 64;
+  bigger.cap = m->cap ? m->cap * 2 : 8;
   bigger.keys = arena_alloc(a, sizeof(char *) * (size_t)bigger.cap);
   bigger.vals = arena_alloc(a, sizeof(void *) * (size_t)bigger.cap);
   for (int i = 0; i < m->cap; i++)

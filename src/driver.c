@@ -29,7 +29,10 @@ void ctx_init(Ctx *cx, Options *opt) {
               (opt->color == COLOR_AUTO && isatty(2) && !getenv("NO_COLOR") && term && strcmp(term, "dumb") != 0);
 }
 
-void ctx_free(Ctx *cx) { arena_free(&cx->arena); }
+void ctx_free(Ctx *cx) {
+  buf_free(&cx->text);
+  arena_free(&cx->arena);
+}
 
 static int write_all(int fd, const char *data, size_t len) {
   while (len) {
@@ -119,6 +122,8 @@ static cJSON *compile_steps(Ctx *cx, Source *src, Program *prog) {
   check_program(cx, prog);
   /* The template is built even after check errors, so that the rules report in the same run. */
   cJSON *template = emit_template(cx, prog);
+  cx->text.len = 0;
+  json_print(template, &cx->text);
   if (!cx->opt->no_rules) rules_check_template(cx, prog, template);
   if (!cx->errors) return template;
   cJSON_Delete(template);

@@ -64,6 +64,7 @@ void buf_adds(Buf *b, const char *s);
 void buf_addc(Buf *b, char c);
 void buf_printf(Buf *b, const char *fmt, ...) PRINTF(2, 3);
 void buf_free(Buf *b);
+void buf_fill(Buf *b, char c, size_t n); /* n copies of c */
 
 typedef struct Vec {
   void **items;
@@ -470,6 +471,7 @@ struct Ctx {
   PtrMap origins;     /* cJSON node -> the Value it was made from (emit.c) */
   jmp_buf *bail;      /* the recovery point of a fatal error, set by compile_source */
   cJSON *pending;     /* the template being built, freed if a fatal error unwinds */
+  Buf text;           /* the template printed, once: its size is checked and it is what is written */
   bool quiet;         /* past the error limit: count, but print no more */
 };
 

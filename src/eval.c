@@ -122,6 +122,14 @@ static Value *finish_string(Ctx *cx, Value *sub, Buf *text, Loc loc) {
 }
 
 static Value *eval_string_node(Ctx *cx, EvalEnv *env, const Node *n) {
+  if (n->items.len == 0) return val_str(cx, "", 0, n->loc);
+  const Node *only = n->items.items[0];
+  if (n->items.len == 1 && only->kind == N_TEXT) { /* the common case: nothing to splice */
+    Value *v = val_new(cx, V_STR, n->loc);
+    v->s = only->text;
+    v->len = only->len;
+    return v;
+  }
   Value *sub = val_new(cx, V_SUB, n->loc);
   Buf text = {.arena = &cx->arena};
   for (int i = 0; i < n->items.len; i++) {

@@ -93,6 +93,13 @@ const char *json_format_number(double n, char *buf) {
 static void print_string(const char *s, Buf *out) {
   buf_addc(out, '"');
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    size_t plain = 0; /* most bytes need no escape: copy them in one go */
+    while (p[plain] >= 0x20 && p[plain] != '"' && p[plain] != '\\') plain++;
+    if (plain) {
+      buf_add(out, (const char *)p, plain);
+      p += plain - 1;
+      continue;
+    }
     switch (*p) {
     case '"': buf_adds(out, "\\\""); break;
     case '\\': buf_adds(out, "\\\\"); break;
@@ -119,7 +126,8 @@ static void print_children(const cJSON *item, Buf *out, int indent, char open, c
   }
   buf_addc(out, open);
   for (const cJSON *c = item->child; c; c = c->next) {
-    buf_printf(out, "\n%*s", indent + 2, "");
+    buf_addc(out, '\n');
+    buf_fill(out, ' ', (size_t)indent + 2);
     if (open == '{') {
       print_string(c->string, out);
       buf_adds(out, ": ");
@@ -127,7 +135,9 @@ static void print_children(const cJSON *item, Buf *out, int indent, char open, c
     print_value(c, out, indent + 2);
     if (c->next) buf_addc(out, ',');
   }
-  buf_printf(out, "\n%*s%c", indent, "", close);
+  buf_addc(out, '\n');
+  buf_fill(out, ' ', (size_t)indent);
+  buf_addc(out, close);
 }
 
 static void print_value(const cJSON *item, Buf *out, int indent) {

@@ -69,9 +69,9 @@ static int write_outputs(Ctx *cx, Program *p, cJSON *template) {
     report_markdown(cx, p, template, &out);
     fwrite(out.data, 1, out.len, stdout);
   } else if (!opt->check_only && !opt->deps && !status) {
-    json_print(template, &out);
-    if (opt->output) status = write_atomically(cx, opt->output, out.data, out.len) ? 1 : 0;
-    else if (fwrite(out.data, 1, out.len, stdout) != out.len || fflush(stdout) != 0) status = 1;
+    const Buf *text = &cx->text; /* printed by the driver */
+    if (opt->output) status = write_atomically(cx, opt->output, text->data, text->len) ? 1 : 0;
+    else if (fwrite(text->data, 1, text->len, stdout) != text->len || fflush(stdout) != 0) status = 1;
   }
   buf_free(&out);
   return status;

@@ -260,13 +260,11 @@ static void check_limits(Ctx *cx, const cJSON *t) {
   check_limit(cx, "parameters", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(t, "Parameters")), 200);
   check_limit(cx, "outputs", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(t, "Outputs")), 200);
   check_limit(cx, "mappings", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(t, "Mappings")), 200);
-  Buf text = {0};
-  json_print(t, &text);
-  check_limit(cx, "bytes", (long)text.len, 1024 * 1024);
-  if (text.len > 51200)
+  size_t bytes = cx->text.len; /* printed once, by the driver */
+  check_limit(cx, "bytes", (long)bytes, 1024 * 1024);
+  if (bytes > 51200)
     diag_warning(cx, "inline-size", (Loc){0, 0, 0}, NULL,
-                 "the template is %zu bytes: deploy it with --s3-bucket (templates passed inline take 51,200 bytes)", text.len);
-  buf_free(&text);
+                 "the template is %zu bytes: deploy it with --s3-bucket (templates passed inline take 51,200 bytes)", bytes);
 }
 
 /* ---- drivers ---- */
