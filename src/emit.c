@@ -6,6 +6,8 @@
  * declaration that exists in some regions only gets the matching Condition; one that also has a
  * user condition gets a combined one (IsPrimaryAndIsProd).  The caller owns the tree (cJSON_Delete).
  * Every node made from a Value is recorded in cx->origins, so later checks can point at the source.
+ * Strings and keys that come from Values are referenced, not copied: the tree must be deleted
+ * before the compile's arena is freed (main.c and the unit tests do so).
  *
  * User conditions are emitted when something uses them, so a condition that --region made useless
  * disappears.  One whose expression folded to a compile-time boolean is a constant: a declaration
@@ -243,7 +245,7 @@ static cJSON *emit_list(Emitter *e, const Value *v) {
 static cJSON *emit_object(Emitter *e, const Value *v) {
   cJSON *o = cJSON_CreateObject();
   for (int i = 0; i < v->keys.len; i++)
-    if (!is_no_value(v->items.items[i])) cJSON_AddItemToObject(o, v->keys.items[i], emit_value(e, v->items.items[i]));
+    if (!is_no_value(v->items.items[i])) cJSON_AddItemToObjectCS(o, v->keys.items[i], emit_value(e, v->items.items[i]));
   return o;
 }
 
@@ -252,7 +254,7 @@ static cJSON *emit_value(Emitter *e, const Value *v) {
   switch (v->kind) {
   case V_BOOL: j = cJSON_CreateBool(v->b); break;
   case V_NUM: j = cJSON_CreateNumber(v->num); break;
-  case V_STR: j = cJSON_CreateString(v->s); break;
+  case V_STR: j = cJSON_CreateStringReference(v->s); break; /* arena text, which outlives the tree */
   case V_LIST: j = emit_list(e, v); break;
   case V_OBJECT: j = emit_object(e, v); break;
   case V_REF: j = emit_ref(e, v); break;
