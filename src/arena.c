@@ -213,14 +213,22 @@ void *ptrmap_get(const PtrMap *m, const void *key) {
   return m->keys[i] ? m->vals[i] : NULL;
 }
 
-void ptrmap_put(Arena *a, PtrMap *m, const void *key, void *val) {
+void ptrmap_free(PtrMap *m) {
+  free(m->keys);
+  free(m->vals);
+  *m = (PtrMap){0};
+}
+
+void ptrmap_put(PtrMap *m, const void *key, void *val) {
   if ((m->len + 1) * 4 >= m->cap * 3) {
     PtrMap bigger = {0};
     bigger.cap = m->cap ? m->cap * 2 : 256;
-    bigger.keys = arena_alloc(a, sizeof(void *) * (size_t)bigger.cap);
-    bigger.vals = arena_alloc(a, sizeof(void *) * (size_t)bigger.cap);
+    bigger.keys = calloc((size_t)bigger.cap, sizeof(void *));
+    bigger.vals = calloc((size_t)bigger.cap, sizeof(void *));
+    if (!bigger.keys || !bigger.vals) out_of_memory();
     for (int i = 0; i < m->cap; i++)
-      if (m->keys[i]) ptrmap_put(a, &bigger, m->keys[i], m->vals[i]);
+      if (m->keys[i]) ptrmap_put(&bigger, m->keys[i], m->vals[i]);
+    ptrmap_free(m);
     *m = bigger;
   }
   int i = ptr_slot(m, key);

@@ -31,6 +31,7 @@ void ctx_init(Ctx *cx, Options *opt) {
 
 void ctx_free(Ctx *cx) {
   buf_free(&cx->text);
+  ptrmap_free(&cx->origins);
   arena_free(&cx->arena);
 }
 

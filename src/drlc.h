@@ -83,7 +83,8 @@ typedef struct Map {
 void *map_get(const Map *m, const char *key);
 void map_put(Arena *a, Map *m, const char *key, void *val);
 
-/* Open-addressing map from addresses to pointers. */
+/* Open-addressing map from addresses to pointers.  Its table is malloc'd, not the arena's: it grows
+   to millions of entries, and an arena would keep every table it outgrew.  ptrmap_free releases it. */
 typedef struct PtrMap {
   const void **keys;
   void **vals;
@@ -91,7 +92,8 @@ typedef struct PtrMap {
 } PtrMap;
 
 void *ptrmap_get(const PtrMap *m, const void *key);
-void ptrmap_put(Arena *a, PtrMap *m, const void *key, void *val);
+void ptrmap_put(PtrMap *m, const void *key, void *val);
+void ptrmap_free(PtrMap *m);
 
 int edit_distance(const char *a, const char *b, int cutoff);
 /* The candidate closest to name (small edit distance, or equal ignoring case), or NULL. */

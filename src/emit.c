@@ -67,7 +67,7 @@ const Value *emit_origin(Ctx *cx, const cJSON *node) { return ptrmap_get(&cx->or
 static cJSON *origin(Emitter *e, cJSON *node, const Value *v) {
   eval_count_step(e->cx, v ? v->loc : NO_LOC);
   arena_charge(&e->cx->arena, sizeof(cJSON));
-  if (node && v) ptrmap_put(&e->cx->arena, &e->cx->origins, node, (void *)v);
+  if (node && v) ptrmap_put(&e->cx->origins, node, (void *)v);
   return node;
 }
 
