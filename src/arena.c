@@ -90,7 +90,7 @@ void arena_free(Arena *a) {
 
 static void buf_reserve(Buf *b, size_t n) {
   if (b->len + n + 1 <= b->cap) return;
-  size_t cap = b->cap ? b->cap : 256;
+  size_t cap = b->cap ? b->cap : b->arena ? 32 : 256; /* arena buffers are never given back */
   while (cap < b->len + n + 1) cap *= 2;
   char *p;
   if (b->arena) {

@@ -92,6 +92,15 @@ static bool is_scalar_deploy(const Value *v) {
   return v->kind == V_REF || v->kind == V_GETATT || v->kind == V_SUB || v->kind == V_FN;
 }
 
+/* The text gathered so far, as a string: the arena buffer itself becomes it, and text starts anew. */
+static Value *take_text(Ctx *cx, Buf *text, Loc loc) {
+  Value *v = val_new(cx, V_STR, loc);
+  v->s = text->data ? text->data : "";
+  v->len = text->len;
+  *text = (Buf){.arena = text->arena};
+  return v;
+}
+
 /* Appends one interpolated value to the parts of a string being built. */
 static bool add_part(Ctx *cx, Value *sub, Buf *text, Value *v, Loc at, const Frame *frame) {
   switch (v->kind) {
@@ -102,8 +111,7 @@ static bool add_part(Ctx *cx, Value *sub, Buf *text, Value *v, Loc at, const Fra
     for (int i = 0; i < v->items.len; i++) add_part(cx, sub, text, v->items.items[i], at, frame);
     return true;
   case V_REF: case V_GETATT: case V_FN:
-    val_push(cx, sub, val_str(cx, text->data ? text->data : "", text->len, v->loc));
-    text->len = 0;
+    val_push(cx, sub, take_text(cx, text, v->loc));
     val_push(cx, sub, v);
     return true;
   default:
@@ -114,8 +122,7 @@ static bool add_part(Ctx *cx, Value *sub, Buf *text, Value *v, Loc at, const Fra
 
 /* Closes a string: a plain V_STR when every part was known, else a V_SUB. */
 static Value *finish_string(Ctx *cx, Value *sub, Buf *text, Loc loc) {
-  Value *last = val_str(cx, text->data ? text->data : "", text->len, loc);
-  buf_free(text);
+  Value *last = take_text(cx, text, loc);
   if (sub->items.len == 0) return last;
   if (last->len) val_push(cx, sub, last);
   return sub;
