@@ -32,6 +32,7 @@ void arena_charge(Arena *a, size_t n) {
   }
   a->exhausted = true;
   a->limit = 0; /* the diagnostics reported on the way out may still allocate */
+  if (a->deferred) return;
   if (a->bail) longjmp(*a->bail, 1);
   fputs("drlc: error: the compile needs more memory than --max-memory allows\n", stderr);
   exit(1);

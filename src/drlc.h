@@ -41,6 +41,8 @@ typedef struct Arena {
   size_t total;  /* bytes handed out so far */
   size_t limit;  /* past this, arena_alloc reports that the budget is spent and bails out */
   jmp_buf *bail; /* where to go then (the compile's recovery point), or NULL to exit(1) */
+  bool deferred; /* set while the emitter runs: spending the budget only marks it exhausted, and the
+                    emitter unwinds once its tree is whole, so no half-built cJSON node leaks */
   bool exhausted;  /* the budget was spent */
 } Arena;
 
@@ -381,6 +383,8 @@ const char *eval_field_key(Ctx *cx, EvalEnv *env, const Node *field);
 const char *eval_format_number(Ctx *cx, double n);
 /* One unit of work against --max-steps; walks over values count each node they visit. */
 void eval_count_step(Ctx *cx, Loc loc);
+/* The same without unwinding: past the limit, reports it (once) and returns false. */
+bool eval_step_within_limit(Ctx *cx, Loc loc);
 Value *eval_error_value(Ctx *cx, Loc loc);
 /* cond ? yes : no, for if(); only the chosen branch is evaluated when cond is known. */
 Value *eval_choice(Ctx *cx, EvalEnv *env, const Node *cond, const Node *yes, const Node *no, Loc loc);

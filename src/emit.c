@@ -24,6 +24,7 @@ typedef struct Emitter {
   unsigned used[64];     /* region masks whose condition is used */
   int nused;
   cJSON *conditions;     /* the Conditions section being built */
+  bool stopped;          /* a limit was reached: nothing more is built, the walk just finishes */
 } Emitter;
 
 static cJSON *emit_value(Emitter *e, const Value *v);
@@ -63,10 +64,17 @@ static cJSON *constant_definition(bool value) {
 
 const Value *emit_origin(Ctx *cx, const cJSON *node) { return ptrmap_get(&cx->origins, node); }
 
-/* Every node of the output counts as a step and against the memory budget (cJSON mallocs it). */
-static cJSON *origin(Emitter *e, cJSON *node, const Value *v) {
-  eval_count_step(e->cx, v ? v->loc : NO_LOC);
+/* Every node of the output counts as a step and against the memory budget (cJSON mallocs it).
+   A limit does not unwind here, where nodes built and not yet linked would leak: the emitter stops
+   building, finishes its walk, and emit_template unwinds with the whole tree in cx->pending. */
+static bool may_build(Emitter *e, const Value *v) {
+  if (e->stopped) return false;
   arena_charge(&e->cx->arena, sizeof(cJSON));
+  e->stopped = !eval_step_within_limit(e->cx, v ? v->loc : NO_LOC) || e->cx->arena.exhausted;
+  return !e->stopped;
+}
+
+static cJSON *origin(Emitter *e, cJSON *node, const Value *v) {
   if (node && v) ptrmap_put(&e->cx->origins, node, (void *)v);
   return node;
 }
@@ -250,6 +258,7 @@ static cJSON *emit_object(Emitter *e, const Value *v) {
 }
 
 static cJSON *emit_value(Emitter *e, const Value *v) {
+  if (!may_build(e, v)) return cJSON_CreateNull();
   cJSON *j;
   switch (v->kind) {
   case V_BOOL: j = cJSON_CreateBool(v->b); break;
@@ -309,7 +318,7 @@ static cJSON *emit_param(Emitter *e, Decl *d) {
         if (i) buf_addc(&b, ',');
         buf_adds(&b, item->kind == V_STR ? item->s : item->kind == V_NUM ? json_format_number(item->num, num) : "");
       }
-      cJSON_AddItemToObject(p, "Default", origin(e, cJSON_CreateString(b.data ? b.data : ""), def));
+      if (may_build(e, def)) cJSON_AddItemToObject(p, "Default", origin(e, cJSON_CreateString(b.data ? b.data : ""), def));
       buf_free(&b);
     } else {
       cJSON_AddItemToObject(p, "Default", emit_value(e, def));
@@ -337,7 +346,7 @@ static cJSON *emit_resource(Emitter *e, Decl *d) {
   if (d->props->keys.len) cJSON_AddItemToObject(r, "Properties", emit_value(e, d->props));
   for (int i = 0; d->value && i < d->value->keys.len; i++) /* CreationPolicy, UpdatePolicy */
     cJSON_AddItemToObject(r, d->value->keys.items[i], emit_value(e, d->value->items.items[i]));
-  return origin(e, r, NULL);
+  return r;
 }
 
 static cJSON *emit_output(Emitter *e, Decl *d) {
@@ -378,13 +387,15 @@ static void warn_unused_conditions(Emitter *e) {
 cJSON *emit_template(Ctx *cx, Program *p) {
   cJSON *t = cJSON_CreateObject();
   cx->pending = t; /* owned by the driver's recovery point until returned */
-  Emitter e = {cx, p, {0}, 0, cJSON_AddObjectToObject(t, "Conditions")};
+  cx->arena.deferred = true;
+  Emitter e = {cx, p, {0}, 0, cJSON_AddObjectToObject(t, "Conditions"), false};
   cJSON_AddStringToObject(t, "AWSTemplateFormatVersion", "2010-09-09");
   if (p->description) cJSON_AddStringToObject(t, "Description", p->description);
   cJSON_AddObjectToObject(t, "Resources");
   for (int i = 0; i < p->decls.len; i++) {
     Decl *d = p->decls.items[i];
     if (d->user_condition && constant_condition(&e, d->user_condition) == 0) continue; /* never exists */
+    if (d->kind != D_CONDITION && !may_build(&e, NULL)) break;
     switch (d->kind) {
     case D_PARAM: cJSON_AddItemToObject(section(t, "Parameters"), d->name, emit_param(&e, d)); break;
     case D_RESOURCE: cJSON_AddItemToObject(section(t, "Resources"), d->name, emit_resource(&e, d)); break;
@@ -392,10 +403,14 @@ cJSON *emit_template(Ctx *cx, Program *p) {
     case D_CONDITION: break; /* emitted when used */
     }
   }
-  warn_unused_conditions(&e);
-  for (int i = 0; i < e.nused; i++) /* may grow while we go: IsPrimaryOrSecondary uses IsPrimary */
-    if (!cJSON_GetObjectItemCaseSensitive(e.conditions, use_region(&e, e.used[i])))
-      cJSON_AddItemToObject(e.conditions, use_region(&e, e.used[i]), region_definition(&e, e.used[i]));
+  if (!e.stopped) {
+    warn_unused_conditions(&e);
+    for (int i = 0; i < e.nused; i++) /* may grow while we go: IsPrimaryOrSecondary uses IsPrimary */
+      if (!cJSON_GetObjectItemCaseSensitive(e.conditions, use_region(&e, e.used[i])))
+        cJSON_AddItemToObject(e.conditions, use_region(&e, e.used[i]), region_definition(&e, e.used[i]));
+  }
+  cx->arena.deferred = false;
+  if (e.stopped || cx->arena.exhausted) diag_bail(cx); /* the error is reported; the tree is whole, in cx->pending */
   if (!e.conditions->child) cJSON_DeleteItemFromObjectCaseSensitive(t, "Conditions");
   json_canonicalize(t);
   return t;
