@@ -486,8 +486,8 @@ static void check_locations(const char *text, size_t len, const char *diags) {
 }
 
 /* An error about the program names the place in it.  Not an error about an option ("--region R: the
-   program declares no such region"), nor the memory budget's, which has none yet (it is a property
-   of the whole compile): docs/reliability.md, finding 9. */
+   program declares no such region"), nor the memory budget's when it is spent before there is a
+   place ("the compile needs more memory than --max-memory allows"). */
 static void check_unlocated(const char *diags) {
   for (const char *line = diags; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
     if (strncmp(line, "drlc: error: ", 13) != 0) continue;
