@@ -17,7 +17,7 @@
 typedef struct Checker {
   Ctx *cx;
   Program *prog;
-  const char **names;  /* every parameter, resource and condition name, sorted */
+  const char **names;  /* every parameter, resource and condition name and the pseudo names, sorted */
   int nnames;
 } Checker;
 
@@ -25,11 +25,14 @@ static int compare_str(const void *a, const void *b) { return strcmp(*(const cha
 
 static void collect_names(Checker *c) {
   Vec *decls = &c->prog->decls;
-  c->names = arena_alloc(&c->cx->arena, sizeof(char *) * (size_t)(decls->len + 1));
+  int npseudo = 0;
+  while (eval_pseudo_name(npseudo)) npseudo++;
+  c->names = arena_alloc(&c->cx->arena, sizeof(char *) * (size_t)(decls->len + npseudo + 1));
   for (int i = 0; i < decls->len; i++) {
     Decl *d = decls->items[i];
     if (d->kind != D_OUTPUT) c->names[c->nnames++] = d->name;
   }
+  for (int i = 0; i < npseudo; i++) c->names[c->nnames++] = eval_pseudo_name(i);
   qsort(c->names, (size_t)c->nnames, sizeof *c->names, compare_str);
 }
 

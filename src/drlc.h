@@ -381,6 +381,9 @@ void scope_bind(Ctx *cx, Scope *s, const char *name, Value *v);
 const char *eval_string(Ctx *cx, EvalEnv *env, const Node *n, const char *what);
 const char *eval_field_key(Ctx *cx, EvalEnv *env, const Node *field);
 const char *eval_format_number(Ctx *cx, double n);
+/* The DRL names that stand for deploy-time values (suffix, region, account, ...), i from 0 until
+   NULL: candidates for "did you mean" once the scopes are gone. */
+const char *eval_pseudo_name(int i);
 /* One unit of work against --max-steps; walks over values count each node they visit. */
 void eval_count_step(Ctx *cx, Loc loc);
 /* The same without unwinding: past the limit, reports it (once) and returns false. */

@@ -218,6 +218,13 @@ static const char *const pseudo_names[][2] = {
     {"notification_arns", "AWS::NotificationARNs"},
 };
 
+const char *eval_pseudo_name(int i) {
+  static const char *const own[] = {"suffix", "region", "regions"};
+  int nown = (int)(sizeof own / sizeof own[0]), npseudo = (int)(sizeof pseudo_names / sizeof pseudo_names[0]);
+  if (i < 0 || i >= nown + npseudo) return NULL;
+  return i < nown ? own[i] : pseudo_names[i - nown][0];
+}
+
 static Value *eval_region_pseudo(Ctx *cx, EvalEnv *env, Loc loc) {
   Program *p = cx->prog;
   unsigned here = env->mask & p->universe;
