@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/examples.sh DRLC: every examples/NAME.drl compiles with no diagnostic at all, and where
 # examples/NAME.json is committed, to exactly those bytes (regenerate: make examples-update);
-# every stdlib module compiles cleanly on its own.
+# every stdlib module compiles cleanly on its own; the README's tour is examples/tour.drl.
 set -u
 drlc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,5 +32,14 @@ for module in "$root"/stdlib/*.drl; do
     echo "FAIL stdlib module '$name' does not compile cleanly:"; cat "$tmp/err"; fail=$((fail + 1))
   fi
 done
+# The README shows examples/tour.drl: the fenced block that starts with its first line.
+first=$(head -n 1 "$root/examples/tour.drl")
+awk -v first="$first" '$0 == first { on = 1 } on && /^```$/ { exit } on' "$root/README.md" >"$tmp/readme-tour"
+if cmp -s "$tmp/readme-tour" "$root/examples/tour.drl"; then
+  pass=$((pass + 1))
+else
+  echo "FAIL the README's tour differs from examples/tour.drl:"; diff -u "$root/examples/tour.drl" "$tmp/readme-tour" | head -20
+  fail=$((fail + 1))
+fi
 echo "examples: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -4,6 +4,7 @@
 #   textmate         tmgrammar/*.drl, hand-written vscode-tmgrammar-test cases
 #   textmate-shared  the TextMate scopes at the positions of expected.tsv
 #   vim              syntax groups at expected.tsv, ftdetect, ftplugin, indent
+#   vim-picture      docs/tour.svg (the README's picture) is what Vim shows for examples/tour.drl
 #   emacs-compile    drl-mode.el byte-compiles without a warning
 #   emacs-ert        faces at expected.tsv, interpolation, comments, indentation
 # Prints one line per suite and then "N passed, N failed"; exits non-zero if any
@@ -132,8 +133,17 @@ if have vim; then
   [ -f "$tmp/vim.out" ] || { echo "vim wrote no result file" >>"$tmp/vim.log"; status=1; }
   cat "$tmp/vim.out" >>"$tmp/vim.log" 2>/dev/null
   result vim "$status" "$tmp/vim.log" "$(tail -n 1 "$tmp/vim.out" 2>/dev/null)"
+
+  sh "$root/tools/highlight-svg.sh" "$root/examples/tour.drl" "$tmp/tour.svg" >"$tmp/picture.log" 2>&1
+  status=$?
+  if [ "$status" -eq 0 ] && ! cmp -s "$tmp/tour.svg" "$root/docs/tour.svg"; then
+    echo "docs/tour.svg is out of date: sh tools/highlight-svg.sh examples/tour.drl docs/tour.svg" >>"$tmp/picture.log"
+    status=1
+  fi
+  result vim-picture "$status" "$tmp/picture.log"
 else
   missing vim vim
+  missing vim-picture vim
 fi
 
 # ---------------------------------------------------------------- Emacs
