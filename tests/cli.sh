@@ -4,7 +4,7 @@
 set -u
 drlc=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 work=$(mktemp -d) || exit 2
-trap 'rm -rf "$work"' EXIT
+trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' EXIT
 cd "$work" || exit 2
 pass=0 fail=0
 
@@ -56,10 +56,17 @@ check "-o to a directory fails" [ "$(status "$drlc" good.drl -o lib)" = 1 ]
 check "-o to a directory says so" grep -q "it is a directory" err.txt
 check "-o into a missing directory fails" [ "$(status "$drlc" good.drl -o nowhere/stack.json)" = 1 ]
 check "-o into a missing directory leaves nothing" [ ! -e nowhere ]
-if [ "$(id -u)" != 0 ]; then
-  mkdir ro && chmod 555 ro
-  check "-o into an unwritable directory fails" [ "$(status "$drlc" good.drl -o ro/stack.json)" = 1 ]
+# Root writes anywhere: as root, drlc runs without the capabilities that override permissions.
+unprivileged=
+if [ "$(id -u)" = 0 ]; then
+  unprivileged="setpriv --bounding-set=-dac_override,-dac_read_search --inh-caps=-dac_override,-dac_read_search"
 fi
+mkdir ro && cp stack.json ro/stack.json && chmod 444 ro/stack.json && chmod 555 ro
+check "-o into an unwritable directory fails" [ "$(status $unprivileged "$drlc" good.drl -o ro/new.json)" = 1 ]
+check "-o into an unwritable directory says why" grep -q "cannot write 'ro/new.json': Permission denied" err.txt
+check "-o into an unwritable directory leaves nothing" [ ! -e ro/new.json ]
+check "-o over a file in an unwritable directory fails" [ "$(status $unprivileged "$drlc" good.drl -o ro/stack.json)" = 1 ]
+check "-o over a file in an unwritable directory keeps it" cmp -s ro/stack.json stack.json
 check "-o to /dev/full fails cleanly" [ "$(status "$drlc" good.drl -o /dev/full)" = 1 ]
 check "-o to /dev/full leaves the device alone" [ -c /dev/full ]
 check "-o /dev/stdout writes to stdout" sh -c "'$drlc' good.drl -o /dev/stdout | cmp -s - stack.json"
