@@ -551,14 +551,17 @@ static bool each_enum(const Node *n, bool (*fn)(void *arg, const char *s, size_t
 typedef struct {
   const Node *node;
   const char *value;
+} EnumMatch;
+
+typedef struct {
   char list[MSG_MAX_LEN / 2];
   size_t count;
   Closest closest;
 } EnumScan;
 
 static bool enum_matches(void *arg, const char *s, size_t len) {
-  EnumScan *e = arg;
-  return enum_equal(e->node, s, len, e->value);
+  EnumMatch *m = arg;
+  return enum_equal(m->node, s, len, m->value);
 }
 
 static bool enum_collect(void *arg, const char *s, size_t len) {
@@ -571,9 +574,12 @@ static bool enum_collect(void *arg, const char *s, size_t len) {
   return false;
 }
 
+/* The match is looked for first, with a small struct: valid values, the common case, do not pay for
+ * zeroing the message buffer. */
 static void check_enum(Checker *c, const Node *n, const cJSON *v) {
-  EnumScan e = {.node = n, .value = v->valuestring};
-  if (each_enum(n, enum_matches, &e)) return;
+  EnumMatch m = {.node = n, .value = v->valuestring};
+  if (each_enum(n, enum_matches, &m)) return;
+  EnumScan e = {.count = 0};
   closest_init(&e.closest, v->valuestring);
   each_enum(n, enum_collect, &e);
   char more[48] = "", hint[NAME_MAX_LEN + 32] = "";

@@ -12,6 +12,8 @@ tables in it (providers/<region>.py, schema/_getatts.py) are read with the
 ast module, never executed.
 
 What it does, per resource type in the union of us-east-1 and us-west-2:
+  * applies cfn-lint's own schema patches (data/schemas/patches) to the
+    shipped schema, which lacks some of them (see Patcher below);
   * flattens the JSON schema into a small graph of "nodes" (one per distinct
     shape): $ref resolved, oneOf/anyOf merged as a union of shapes and
     properties, allOf merged as an intersection of types plus the union of
@@ -27,12 +29,15 @@ the generated file.  See src/spec.c for the reader.
 
 import argparse
 import ast
+import collections
 import importlib.metadata
 import importlib.util
 import json
 import os
 import re
 import sys
+
+import json_patch  # tools/json_patch.py, next to this file
 
 REGIONS = (("us-east-1", "us_east_1", 4), ("us-west-2", "us_west_2", 8))
 
@@ -144,6 +149,199 @@ def load_schema(root, digest):
                         digest + ".json")
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)
+
+
+# ---------------------------------------------------------------- patches
+#
+# cfn-lint corrects and tightens AWS's schemas with JSON patches in
+# data/schemas/patches/{providers,extensions}/{all,<region>}/<type>/*.json
+# (schema/manager.py, _patch_provider_schema: providers before extensions,
+# "all" before the region, files in sorted order).  The schemas it ships were
+# patched that way when they were built, but with jsonpatch applied in place,
+# where the first operation that fails ends its file and the rest is lost:
+# AWS::DynamoDB::Table's smithy.json stops at its 10th operation, on a
+# KeySchema path that another patch had reshaped, and the 22 after it, the
+# BillingMode enum among them, never got in.  So the patches are applied
+# again here, one operation at a time:
+#   * a failing "test" skips the rest of its file (tests lead their files and
+#     guard them: the file is already applied, or was written for another
+#     version of the schema);
+#   * any other operation that cannot apply (its path does not exist) is
+#     reported and skipped, and the rest of its file still applies;
+#   * what is already in place is not applied again: adding or replacing the
+#     value that is there, removing what is absent, inserting into a list a
+#     value it already holds at that place; so a file that is already in the
+#     shipped data changes nothing.
+
+PATCH_KINDS = ("providers", "extensions")  # cfn-lint's order
+
+
+def type_dir(type_name):
+    """cfn-lint's patch directory of a type: AWS::S3::Bucket -> aws_s3_bucket."""
+    return type_name.lower().replace("::", "_").replace("-", "_")
+
+
+def list_insert_done(doc, op):
+    """An add into a list whose value already sits where it would go."""
+    if not isinstance(op, dict) or op.get("op") != "add":
+        return False
+    try:
+        tokens = json_patch.parse_pointer(op.get("path"))
+        if not tokens or not (tokens[-1] == "-" or tokens[-1].isdigit()):
+            return False
+        parent = json_patch.get(doc, op["path"].rsplit("/", 1)[0])
+    except json_patch.PatchError:
+        return False  # apply_operation reports a bad pointer
+    if not isinstance(parent, list):
+        return False
+    value = op.get("value")
+    if tokens[-1] == "-":
+        return any(json_patch.json_equal(v, value) for v in parent)
+    i = int(tokens[-1])
+    return i < len(parent) and json_patch.json_equal(parent[i], value)
+
+
+def replay_operation(doc, op):
+    """json_patch.apply_operation, except that what is in place stays."""
+    if isinstance(op, dict) and op.get("op") == "remove" and \
+            not json_patch.contains(doc, op.get("path")):
+        json_patch.parse_pointer(op.get("path"))  # a bad pointer still fails
+        return doc, False
+    if list_insert_done(doc, op):
+        return doc, False
+    return json_patch.apply_operation(doc, op)
+
+
+def subsumes(have, want):
+    """Whether `have` holds `want`, objects possibly with more members."""
+    if isinstance(have, dict) and isinstance(want, dict):
+        return all(k in have and subsumes(have[k], v) for k, v in want.items())
+    return json_patch.json_equal(have, want)
+
+
+def holds_value(doc, op):
+    """Whether the value an add or replace writes is at its path."""
+    return list_insert_done(doc, op) or (
+        json_patch.contains(doc, op.get("path")) and
+        subsumes(json_patch.get(doc, op["path"]), op.get("value")))
+
+
+def already_contains(doc, ops):
+    """Whether the effect of the operations is in doc (later patches may
+    have added members to what they wrote)."""
+    for op in ops:
+        kind = op.get("op") if isinstance(op, dict) else None
+        if kind == "test":
+            continue
+        if kind == "remove":
+            if json_patch.contains(doc, op.get("path")):
+                return False
+        elif kind not in ("add", "replace") or not holds_value(doc, op):
+            return False
+    return True
+
+
+class Patcher:
+    """Applies cfn-lint's patches to the shipped schemas (see above) and
+    counts the outcome per patch file."""
+
+    def __init__(self, root, verbose=False):
+        self.base = os.path.join(root, "data", "schemas", "patches")
+        self.verbose = verbose
+        self.outcomes = collections.Counter()  # outcome -> number of files
+        self.ops_skipped = 0
+        self.patched_types = 0
+        self.changed_types = []
+
+    def note(self, text):
+        print("gen-spec: " + text, file=sys.stderr)
+
+    def files_for(self, type_name, py_region):
+        out = []
+        for region_set in ("all", py_region):
+            for kind in PATCH_KINDS:
+                d = os.path.join(self.base, kind, region_set, type_dir(type_name))
+                if os.path.isdir(d):
+                    out.extend(self.dir_files(d))
+        return out
+
+    def dir_files(self, d):
+        for sub, _, names in os.walk(d):
+            if sub != d and any(n.endswith(".json") for n in names):
+                fail("patch files below %s: cfn-lint applies them too; "
+                     "teach gen-spec.py their order" % sub)
+        return [os.path.join(d, n) for n in sorted(os.listdir(d))
+                if n.endswith(".json") and os.path.isfile(os.path.join(d, n))]
+
+    def apply(self, type_name, schema, py_region):
+        """The schema with the type's patches for the region applied."""
+        files = self.files_for(type_name, py_region)
+        if not files:
+            return schema
+        self.patched_types += 1
+        before = json.dumps(schema, sort_keys=True)
+        for path in files:
+            schema = self.apply_file(schema, path)
+        if json.dumps(schema, sort_keys=True) != before:
+            self.changed_types.append(type_name)
+        return schema
+
+    def apply_file(self, schema, path):
+        name = os.path.relpath(path, self.base)
+        with open(path, encoding="utf-8") as fh:
+            ops = json.load(fh)
+        if not isinstance(ops, list):
+            self.note("patch %s skipped: not a list of operations" % name)
+            self.outcomes["malformed"] += 1
+            return schema
+        changed = False
+        for i, op in enumerate(ops):
+            try:
+                schema, did = replay_operation(schema, op)
+            except json_patch.TestFailed as e:
+                self.guarded(schema, name, ops, i, e)
+                return schema
+            except json_patch.PatchError as e:
+                what = "%s %s" % (op.get("op"), op.get("path")) \
+                    if isinstance(op, dict) else "not an object"
+                self.note("patch %s: operation %d (%s) skipped: %s"
+                          % (name, i, what, e))
+                self.ops_skipped += 1
+                continue
+            changed = changed or did
+        self.outcomes["changed" if changed else "contained"] += 1
+        if self.verbose:
+            self.note("patch %s: %s" % (name, "applied" if changed
+                                        else "already in the data"))
+        return schema
+
+    def guarded(self, schema, name, ops, i, err):
+        """Operation i of the file, a test, failed: the rest is skipped."""
+        what = "patch %s" % name if i == 0 else \
+            "patch %s from operation %d on" % (name, i)
+        if already_contains(schema, ops[i + 1:]):
+            self.outcomes["guarded, contained"] += 1
+            if self.verbose:
+                self.note("%s: %s; already in the data" % (what, err))
+        else:
+            self.outcomes["guarded, not applied"] += 1
+            self.note("%s skipped: %s" % (what, err))
+
+    def summary(self):
+        o = self.outcomes
+        lines = ["cfn-lint patches: %d files for %d types: %d applied "
+                 "(%d of them were in the data already), %d skipped by a "
+                 "failed test (%d of them in the data already), %d "
+                 "malformed; %d operations skipped"
+                 % (sum(o.values()), self.patched_types,
+                    o["changed"] + o["contained"], o["contained"],
+                    o["guarded, contained"] + o["guarded, not applied"],
+                    o["guarded, contained"], o["malformed"],
+                    self.ops_skipped),
+                 "schemas the patches changed (%d): %s"
+                 % (len(self.changed_types),
+                    ", ".join(self.changed_types) or "none")]
+        return "\n".join("gen-spec: " + line for line in lines)
 
 
 # ---------------------------------------------------------------- shapes
@@ -713,7 +911,8 @@ HEADER = """\
 /* GENERATED FILE - DO NOT EDIT.
  *
  * Generated by tools/gen-spec.py from the AWS CloudFormation resource
- * provider schemas bundled with cfn-lint {version} ({regions}),
+ * provider schemas bundled with cfn-lint {version} ({regions}), with
+ * cfn-lint's schema patches applied again (see docs/spec-data.md),
  * {ntypes} resource types; regenerate with `python3 tools/gen-spec.py`.
  * Read only through src/spec.c; the format is described in
  * docs/spec-data.md.
@@ -734,6 +933,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cfnlint", help="cfn-lint package directory")
     ap.add_argument("--output", default=os.path.join("src", "spec_data.c"))
+    ap.add_argument("--verbose", action="store_true",
+                    help="also list the patches that applied or were "
+                    "already in the data")
     args = ap.parse_args()
     sys.setrecursionlimit(20000)  # deeply nested schemas (QuickSight)
 
@@ -748,11 +950,14 @@ def main():
     chosen, regions = {}, {}
     for _, py_region, bit in REGIONS:
         for type_name, digest in region_types(root, py_region).items():
-            chosen.setdefault(type_name, digest)  # us-east-1 wins
+            # us-east-1 wins; the schema is patched for its own region
+            chosen.setdefault(type_name, (digest, py_region))
             regions[type_name] = regions.get(type_name, 0) | bit
+    patcher = Patcher(root, args.verbose)
     types = []
     for type_name in sorted(chosen):
-        schema = load_schema(root, chosen[type_name])
+        digest, py_region = chosen[type_name]
+        schema = patcher.apply(type_name, load_schema(root, digest), py_region)
         t = build_type(type_name, schema, getatts)
         t["regions"] = regions[type_name]
         types.append(t)
@@ -767,6 +972,7 @@ def main():
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(text)
     os.replace(tmp, args.output)
+    print(patcher.summary())
     print("gen-spec: wrote %s: %d types, %d bytes (cfn-lint %s)"
           % (args.output, len(types), os.path.getsize(args.output), version))
 

@@ -115,6 +115,11 @@ static const Valid valid_cases[] = {
      "'Subscription':[{'Endpoint':'ops@example.com','Protocol':'email'}],"
      "'ArchivePolicy':{'MessageRetentionPeriod':'30'}}"},
     {"AWS::Lambda::Url", "{'TargetFunctionArn':{'Ref':'Fn'},'AuthType':'NONE'}"},
+    {"AWS::DynamoDB::Table",
+     "{'KeySchema':[{'AttributeName':'pk','KeyType':'HASH'}],'BillingMode':'PROVISIONED',"
+     "'TableClass':'STANDARD_INFREQUENT_ACCESS','SSESpecification':{'SSEEnabled':true,'SSEType':'KMS'},"
+     "'ProvisionedThroughput':{'ReadCapacityUnits':5,'WriteCapacityUnits':'5'}}"},
+    {"AWS::EC2::EIP", "{'Domain':'VPC'}"}, /* enumCaseInsensitive, from a cfn-lint patch */
     {"Custom::PaymentSeed", "{'ServiceToken':{'Fn::GetAtt':['Seed','Arn']},'Rows':[1,2]}"},
     /* intrinsics where objects, lists and scalars go */
     {"AWS::SNS::Topic", "{'Fn::If':['C',{'TopicName':'a'},{'Ref':'AWS::NoValue'}]}"},
@@ -203,6 +208,23 @@ static const Bad bad_cases[] = {
      "'HTTP_STR_MACH'"},
     {"AWS::Lambda::Function", "{'Code':{},'Role':'r','PackageType':'zip'}", 1,
      "'PackageType' must be one of Image, Zip; got 'zip'; did you mean 'Zip'?", "'zip'"},
+    /* enums only cfn-lint's schema patches give (its shipped schemas lack them; gen-spec.py applies the
+     * patches again), at the top level, below a list, and one the patch makes case-insensitive */
+    {"AWS::DynamoDB::Table", "{'KeySchema':[],'BillingMode':'ON_DEMAND'}", 1,
+     "'BillingMode' must be one of PAY_PER_REQUEST, PROVISIONED; got 'ON_DEMAND'", "'ON_DEMAND'"},
+    {"AWS::DynamoDB::GlobalTable", "{'Replicas':[],'BillingMode':'PAY_PER_REQUST'}", 1,
+     "'BillingMode' must be one of PAY_PER_REQUEST, PROVISIONED; got 'PAY_PER_REQUST'; "
+     "did you mean 'PAY_PER_REQUEST'?",
+     "'PAY_PER_REQUST'"},
+    {"AWS::DynamoDB::Table",
+     "{'KeySchema':[],'GlobalSecondaryIndexes':[{'IndexName':'i','KeySchema':[],"
+     "'Projection':{'ProjectionType':'all'}}]}",
+     1,
+     "'GlobalSecondaryIndexes[0].Projection.ProjectionType' must be one of ALL, INCLUDE, KEYS_ONLY; "
+     "got 'all'; did you mean 'ALL'?",
+     "'all'"},
+    {"AWS::EC2::EIP", "{'Domain':'vpn'}", 1,
+     "'Domain' must be one of standard, vpc; got 'vpn'; did you mean 'vpc'?", "'vpn'"},
     /* types */
     {"AWS::Lambda::Function", "{'Code':{},'Role':'r','ReservedConcurrentExecutions':'lots'}", 1,
      "'ReservedConcurrentExecutions' expects a number, got a string", "'lots'"},
