@@ -309,7 +309,8 @@ static void build_args(const char *text, size_t len, Args *a) {
     int nw = 0;
     char *save = NULL;
     for (char *w = strtok_r(line, " \t\r", &save); w && nw < 32; w = strtok_r(NULL, " \t\r", &save)) words[nw++] = w;
-    for (int i = 0; i < nw; i++) {
+    /* Two slots stay free: an option's value and the input, which must never be the one dropped. */
+    for (int i = 0; i < nw && a->argc < MAX_ARGS - 2; i++) {
       const char *w = words[i], *next = i + 1 < nw ? words[i + 1] : "";
       if (strcmp(w, "-Werror") == 0 || strcmp(w, "--allow-retain") == 0) add_arg(a, w);
       else if (strncmp(w, "-Wno-", 5) == 0 && plain_word(w + 5) && strlen(w) <= MAX_ARG_LEN) add_arg(a, w);
