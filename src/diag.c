@@ -139,6 +139,17 @@ static bool silenced(Ctx *cx, const char *name, Loc loc, const Frame *frame) {
   return false;
 }
 
+/* The first time a name is reported in a compile, a note says how to turn it off (and, for a
+   warning, how to make it fail the build), so nobody has to look it up. */
+static void print_hint(Ctx *cx, bool rule, const char *name, Loc loc) {
+  for (int i = 0; i < cx->hinted.len; i++)
+    if (strcmp(cx->hinted.items[i], name) == 0) return;
+  vec_push(&cx->arena, &cx->hinted, (void *)name);
+  const char *off = arena_printf(&cx->arena, "turn it off with -Wno-%s, or at this site with '// drlc:allow %s: REASON' on this line or the one above", name, name);
+  print_one(cx, loc, "note", CYAN, false,
+            rule || cx->opt->werror ? off : arena_printf(&cx->arena, "-Werror makes it an error; %s", off));
+}
+
 /* A named diagnostic: a stack rule is an error, a warning is one only under -Werror. */
 static void report_named(Ctx *cx, bool rule, const char *name, Loc loc, const Frame *frame, const char *text) {
   if (silenced(cx, name, loc, frame)) {
@@ -147,12 +158,14 @@ static void report_named(Ctx *cx, bool rule, const char *name, Loc loc, const Fr
   }
   if (rule || cx->opt->werror) {
     report_error(cx, loc, frame, arena_printf(&cx->arena, "%s [%s%s]", text, rule ? "" : "-Werror=", name));
+    if (!cx->last_silenced) print_hint(cx, rule, name, loc);
     return;
   }
   cx->last_silenced = cx->quiet;
   if (cx->quiet) return;
   print_one(cx, loc, "warning", MAGENTA, true, arena_printf(&cx->arena, "%s [-W%s]", text, name));
   print_chain(cx, frame);
+  print_hint(cx, rule, name, loc);
   cx->warnings++;
 }
 

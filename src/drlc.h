@@ -473,6 +473,7 @@ struct Ctx {
   int warnings;
   bool color;
   bool last_silenced; /* the last diagnostic was silenced: drop its notes */
+  Vec hinted;         /* names of warnings and rules whose "how to silence" note is printed */
   long steps;         /* expansion work done, bounded by opt->max_steps */
   Loc at;             /* where the work is: the location of the last step, for errors without one */
   Program *prog;      /* the program being expanded */
