@@ -233,7 +233,8 @@ static int count_newlines(const char *s, size_t n) {
 
 static void tokenize(Fmt *f) {
   int line = 1, nl = 0;
-  for (size_t i = 0; i < f->len;) {
+  size_t bom = f->len >= 3 && memcmp(f->text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; /* dropped, as the scanner does */
+  for (size_t i = bom; i < f->len;) {
     char c = f->text[i];
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
       nl += c == '\n';

@@ -135,6 +135,9 @@ check "fmt FILE prints the formatted program" cmp -s out.txt neat.drl
 check "fmt FILE leaves FILE alone" cmp -s messy.drl "$cases/macros.drl"
 check "fmt - reads standard input" [ "$(status "$drlc" fmt - <messy.drl)" = 0 ]
 check "fmt - prints the formatted program" cmp -s out.txt neat.drl
+{ printf '\357\273\277'; cat messy.drl; } >bom.drl
+check "fmt drops a byte-order mark" [ "$(status "$drlc" fmt bom.drl)" = 0 ]
+check "fmt drops a byte-order mark and formats the rest" cmp -s out.txt neat.drl
 cat neat.drl neat.drl >two.txt
 check "fmt FILE FILE exits 0" [ "$(status "$drlc" fmt neat.drl messy.drl)" = 0 ]
 check "fmt FILE FILE prints both" cmp -s out.txt two.txt

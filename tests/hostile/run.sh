@@ -249,7 +249,9 @@ case_ empty-file 1 'no resource' "$drlc" empty.drl
 printf '// one\n/* two\n   lines */\n/// three\n' >comments.drl
 case_ only-comments 1 'no resource' "$drlc" comments.drl
 printf '\357\273\277' >bom.drl; res >>bom.drl
-case_ byte-order-mark "0|1" 'mark|BOM|unexpected' "$drlc" bom.drl
+case_ byte-order-mark 0 '' "$drlc" bom.drl
+{ res; printf '\357\273\277\n'; } >bom-inside.drl
+case_ byte-order-mark-inside 1 'byte-order mark' "$drlc" bom-inside.drl
 
 # ---- unterminated at the end of the file ---------------------------------------------------------------
 n=0
