@@ -251,22 +251,32 @@ typedef enum ValueKind {
 typedef struct Value {
   ValueKind kind;
   Loc loc;
-  const Frame *frame;
-  bool b;
+  bool b;             /* V_BOOL */
   bool error;         /* made after an error was reported: later checks stay quiet about it */
   bool deploy;        /* it, or something in it, is known only at deploy time */
   int depth;          /* nesting of lists, objects and intrinsics below it */
   long size;          /* values in its tree, shared parts counted each time: what walking it costs */
-  double num;
-  const char *s;      /* V_STR text, V_REF/V_GETATT target, V_FN name */
-  size_t len;         /* V_STR length */
-  const char *attr;   /* V_GETATT attribute */
-  Vec items;          /* V_LIST, V_SUB parts */
-  Vec keys;           /* V_OBJECT keys (const char *), in order */
-  struct Value *arg;  /* V_FN argument */
-  unsigned mask;      /* V_ROLE */
-  const Node *macro;  /* V_MACRO definition */
-  struct Scope *scope;/* V_MACRO: the scope it was defined in */
+  const Frame *frame;
+  union {             /* what each kind holds (val_new zeroes it): read only the fields of v->kind */
+    double num;       /* V_NUM */
+    struct {
+      const char *s;  /* V_STR text, V_REF/V_GETATT target, V_FN name */
+      union {
+        size_t len;          /* V_STR length */
+        const char *attr;    /* V_GETATT attribute (NULL in a V_REF) */
+        struct Value *arg;   /* V_FN argument */
+      };
+      unsigned mask;  /* V_ROLE; and a V_FN for a region choice (see above) */
+    };
+    struct {
+      Vec items;      /* V_LIST, V_SUB parts, V_OBJECT values */
+      Vec keys;       /* V_OBJECT keys (const char *), in order */
+    };
+    struct {
+      const Node *macro;   /* V_MACRO definition */
+      struct Scope *scope; /* V_MACRO: the scope it was defined in */
+    };
+  };
 } Value;
 
 Value *val_new(Ctx *cx, ValueKind kind, Loc loc);
