@@ -4,6 +4,8 @@
  * Everything that lives for one compile comes from an Arena and is released at once by arena_free()
  * (jsonnet's allocator, chibicc's rule of never freeing a node alone).  The arena has a budget:
  * past opt.max_memory bytes it stops the compile with an error instead of exhausting the machine.
+ * A scratch arena, opened on the compile's for one piece of work (a macro call), spends the same
+ * budget and is released whole when the work is done: what must outlive it is copied out first.
  * Buf is the one malloc-backed container; its owner calls buf_free().
  */
 #include <ctype.h>
@@ -18,7 +20,7 @@ struct Chunk {
   _Alignas(max_align_t) char data[];
 };
 
-enum { CHUNK_SIZE = 1 << 20 };
+enum { CHUNK_SIZE = 1 << 20, SCRATCH_CHUNK = 64 << 10, SCRATCH_CHUNK_MAX = 4 << 20 };
 
 static void out_of_memory(void) {
   fputs("drlc: error: out of memory\n", stderr);
@@ -26,35 +28,73 @@ static void out_of_memory(void) {
 }
 
 void arena_charge(Arena *a, size_t n) {
-  if (!a->limit || a->total + n <= a->limit) {
-    a->total += n;
+  Arena *budget = a->root ? a->root : a;
+  if (!budget->limit || budget->total + n <= budget->limit) {
+    budget->total += n;
+    if (a != budget) a->total += n; /* given back when the scratch arena is released */
     return;
   }
-  a->exhausted = true;
-  a->limit = 0; /* the diagnostics reported on the way out may still allocate */
-  if (a->deferred) return;
-  if (a->bail) longjmp(*a->bail, 1);
+  budget->exhausted = true;
+  budget->limit = 0; /* the diagnostics reported on the way out may still allocate */
+  if (budget->deferred) return;
+  if (budget->bail) longjmp(*budget->bail, 1);
   fputs("drlc: error: the compile needs more memory than --max-memory allows\n", stderr);
   exit(1);
 }
 
+static Chunk *new_chunk(size_t cap) {
+  Chunk *c = malloc(sizeof(Chunk) + cap);
+  if (!c) out_of_memory();
+  c->used = 0;
+  c->cap = cap;
+  return c;
+}
+
+/* A root takes 1 MiB chunks; a scratch arena starts small and doubles, so that few chunks hold it. */
 void *arena_alloc(Arena *a, size_t n) {
   n = (n + 15) & ~(size_t)15;
   arena_charge(a, n);
   Chunk *c = a->head;
   if (!c || c->used + n > c->cap) {
-    size_t cap = n > CHUNK_SIZE ? n : CHUNK_SIZE;
-    c = malloc(sizeof(Chunk) + cap);
-    if (!c) out_of_memory();
+    size_t cap = !a->root ? CHUNK_SIZE : c->cap < SCRATCH_CHUNK_MAX / 2 ? 2 * c->cap : SCRATCH_CHUNK_MAX;
+    c = new_chunk(n > cap ? n : cap);
     c->next = a->head;
-    c->used = 0;
-    c->cap = cap;
     a->head = c;
   }
   void *p = c->data + c->used;
   c->used += n;
   memset(p, 0, n);
   return p;
+}
+
+Arena *arena_scratch(Arena *root) {
+  Chunk *c = new_chunk(SCRATCH_CHUNK);
+  c->next = NULL;
+  c->used = (sizeof(Arena) + 15) & ~(size_t)15;
+  Arena *s = (Arena *)c->data;
+  *s = (Arena){.head = c, .root = root, .outer = root->scratch};
+  root->scratch = s;
+  return s;
+}
+
+void arena_release(Arena *s) {
+  s->root->scratch = s->outer;
+  s->root->total -= s->total;
+  for (Chunk *c = s->head, *next; c; c = next) { /* s itself is in the last one */
+    next = c->next;
+    free(c);
+  }
+}
+
+bool arena_may_hold(const Arena *a, const void *p) {
+  const char *at = p;
+  int looked = 0;
+  for (const Arena *s = (a->root ? a->root : a)->scratch; s; s = s->outer)
+    for (const Chunk *c = s->head; c; c = c->next) {
+      if (at >= c->data && at < c->data + c->cap) return true;
+      if (++looked > 64) return true; /* not worth the search: assume it is */
+    }
+  return false;
 }
 
 char *arena_strndup(Arena *a, const char *s, size_t n) {
@@ -79,6 +119,7 @@ char *arena_printf(Arena *a, const char *fmt, ...) {
 }
 
 void arena_free(Arena *a) {
+  while (a->scratch) arena_release(a->scratch);
   for (Chunk *c = a->head, *next; c; c = next) {
     next = c->next;
     free(c);
@@ -215,18 +256,25 @@ void *ptrmap_get(const PtrMap *m, const void *key) {
 }
 
 void ptrmap_free(PtrMap *m) {
-  free(m->keys);
-  free(m->vals);
-  *m = (PtrMap){0};
+  if (!m->arena) {
+    free(m->keys);
+    free(m->vals);
+  }
+  *m = (PtrMap){.arena = m->arena};
+}
+
+static void *table(Arena *a, int cap) {
+  void *t = a ? arena_alloc(a, sizeof(void *) * (size_t)cap) : calloc((size_t)cap, sizeof(void *));
+  if (!t) out_of_memory();
+  return t;
 }
 
 void ptrmap_put(PtrMap *m, const void *key, void *val) {
   if ((m->len + 1) * 4 >= m->cap * 3) {
-    PtrMap bigger = {0};
+    PtrMap bigger = {.arena = m->arena};
     bigger.cap = m->cap ? m->cap * 2 : 256;
-    bigger.keys = calloc((size_t)bigger.cap, sizeof(void *));
-    bigger.vals = calloc((size_t)bigger.cap, sizeof(void *));
-    if (!bigger.keys || !bigger.vals) out_of_memory();
+    bigger.keys = table(m->arena, bigger.cap);
+    bigger.vals = table(m->arena, bigger.cap);
     for (int i = 0; i < m->cap; i++)
       if (m->keys[i]) ptrmap_put(&bigger, m->keys[i], m->vals[i]);
     ptrmap_free(m);

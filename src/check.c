@@ -25,7 +25,7 @@ static int compare_str(const void *a, const void *b) { return strcmp(*(const cha
 
 static void collect_names(Checker *c) {
   Vec *decls = &c->prog->decls;
-  c->names = arena_alloc(&c->cx->arena, sizeof(char *) * (size_t)(decls->len + 1));
+  c->names = arena_alloc(c->cx->arena, sizeof(char *) * (size_t)(decls->len + 1));
   for (int i = 0; i < decls->len; i++) {
     Decl *d = decls->items[i];
     if (d->kind != D_OUTPUT) c->names[c->nnames++] = d->name;
@@ -35,7 +35,7 @@ static void collect_names(Checker *c) {
 
 /* "us-east-1 (primary)" or "us-east-1 (primary) and us-west-2 (secondary)" */
 static const char *describe_regions(Ctx *cx, const Program *p, unsigned mask) {
-  Buf b = {.arena = &cx->arena};
+  Buf b = {.arena = cx->arena};
   int count = 0, total = 0;
   for (int i = 0; i < p->nregions; i++) total += (mask >> i) & 1;
   for (int i = 0; i < p->nregions; i++) {
@@ -44,7 +44,7 @@ static const char *describe_regions(Ctx *cx, const Program *p, unsigned mask) {
     else count++;
     buf_printf(&b, "%s (%s)", p->regions[i].name, p->regions[i].role);
   }
-  const char *r = arena_strdup(&cx->arena, b.data ? b.data : "no region");
+  const char *r = arena_strdup(cx->arena, b.data ? b.data : "no region");
   buf_free(&b);
   return r;
 }

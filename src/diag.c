@@ -61,7 +61,7 @@ static char *vformat(Ctx *cx, const char *fmt, va_list ap) {
   va_copy(ap2, ap);
   int n = vsnprintf(NULL, 0, fmt, ap2);
   va_end(ap2);
-  char *p = arena_alloc(&cx->arena, (size_t)n + 1);
+  char *p = arena_alloc(cx->arena, (size_t)n + 1);
   vsnprintf(p, (size_t)n + 1, fmt, ap);
   return p;
 }
@@ -83,7 +83,7 @@ static void print_chain(Ctx *cx, const Frame *f) {
   for (; f; f = f->parent)
     if (f->call.file >= 0)
       print_one(cx, f->call, "note", CYAN, false,
-                arena_printf(&cx->arena, f->function ? "in call of function '%s'" : "in expansion of macro '%s'", f->macro));
+                arena_printf(cx->arena, f->function ? "in call of function '%s'" : "in expansion of macro '%s'", f->macro));
 }
 
 void diag_chain_notes(Ctx *cx, const Frame *frame) {
@@ -146,12 +146,12 @@ static void report_named(Ctx *cx, bool rule, const char *name, Loc loc, const Fr
     return;
   }
   if (rule || cx->opt->werror) {
-    report_error(cx, loc, frame, arena_printf(&cx->arena, "%s [%s%s]", text, rule ? "" : "-Werror=", name));
+    report_error(cx, loc, frame, arena_printf(cx->arena, "%s [%s%s]", text, rule ? "" : "-Werror=", name));
     return;
   }
   cx->last_silenced = cx->quiet;
   if (cx->quiet) return;
-  print_one(cx, loc, "warning", MAGENTA, true, arena_printf(&cx->arena, "%s [-W%s]", text, name));
+  print_one(cx, loc, "warning", MAGENTA, true, arena_printf(cx->arena, "%s [-W%s]", text, name));
   print_chain(cx, frame);
   cx->warnings++;
 }

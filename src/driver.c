@@ -23,7 +23,8 @@ void ctx_init(Ctx *cx, Options *opt) {
   memset(cx, 0, sizeof *cx);
   cx->opt = opt;
   cx->err = stderr;
-  cx->arena.limit = opt->max_memory;
+  cx->arena = &cx->root;
+  cx->root.limit = opt->max_memory;
   const char *term = getenv("TERM");
   cx->color = opt->color == COLOR_ALWAYS ||
               (opt->color == COLOR_AUTO && isatty(2) && !getenv("NO_COLOR") && term && strcmp(term, "dumb") != 0);
@@ -32,7 +33,7 @@ void ctx_init(Ctx *cx, Options *opt) {
 void ctx_free(Ctx *cx) {
   buf_free(&cx->text);
   ptrmap_free(&cx->origins);
-  arena_free(&cx->arena);
+  arena_free(&cx->root);
 }
 
 static int write_all(int fd, const char *data, size_t len) {
@@ -64,7 +65,7 @@ static int write_by_rename(Ctx *cx, const char *path, const char *data, size_t l
   bool existed = stat(path, &old) == 0;
   const char *dir = path_dirname(cx, path);
   const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-  char *tmp = arena_printf(&cx->arena, "%s/.%s.XXXXXX", dir, base);
+  char *tmp = arena_printf(cx->arena, "%s/.%s.XXXXXX", dir, base);
   int fd = mkstemp(tmp);
   if (fd < 0) return -1;
   mode_t mask = umask(0);
@@ -95,23 +96,25 @@ int write_atomically(Ctx *cx, const char *path, const char *data, size_t len) {
 
 static cJSON *compile_steps(Ctx *cx, Source *src, Program *prog);
 
-/* The recovery point of fatal errors (limits): everything allocated is the arena's, except the
-   template being built, which emit keeps in cx->pending. */
+/* The recovery point of fatal errors (limits): everything allocated is the arena's (or a scratch
+   arena's, released here), except the template being built, which emit keeps in cx->pending. */
 cJSON *compile_source(Ctx *cx, Source *src, Program *prog) {
   jmp_buf bail;
   cx->pending = NULL;
   cx->at = (Loc){src->id, 0, 0};
   if (setjmp(bail)) {
-    cx->bail = cx->arena.bail = NULL;
+    cx->bail = cx->root.bail = NULL;
+    while (cx->root.scratch) arena_release(cx->root.scratch); /* of the macro calls it unwound */
+    cx->arena = &cx->root;
     cJSON_Delete(cx->pending);
     cx->pending = NULL;
-    if (cx->arena.exhausted) /* located at the last step taken: where the memory went */
+    if (cx->root.exhausted) /* located at the last step taken: where the memory went */
       diag_error(cx, cx->at, NULL, "the compile needs more than %zu MiB of memory (see --max-memory)", cx->opt->max_memory >> 20);
     return NULL;
   }
-  cx->bail = cx->arena.bail = &bail;
+  cx->bail = cx->root.bail = &bail;
   cJSON *template = compile_steps(cx, src, prog);
-  cx->bail = cx->arena.bail = NULL;
+  cx->bail = cx->root.bail = NULL;
   cx->pending = NULL;
   return template;
 }

@@ -5,7 +5,8 @@
  *
  * Ownership: everything that lives for one compile (sources, AST nodes, values, declarations,
  * diagnostics text) is allocated from the compile's Arena and freed at once by arena_free().  Nothing
- * allocated from the arena is ever freed alone.  The only other owner is the cJSON tree that emit
+ * allocated from the arena is ever freed alone; the temporaries of a macro call live in a scratch
+ * arena that is released when the call returns (expand.c copies out what its declarations keep).  The only other owner is the cJSON tree that emit
  * builds: the caller frees it with cJSON_Delete().  Buf is malloc-backed and freed by whoever made it.
  */
 #ifndef DRLC_H
@@ -38,12 +39,15 @@ typedef struct Ctx Ctx;
 typedef struct Chunk Chunk;
 typedef struct Arena {
   Chunk *head;
-  size_t total;  /* bytes handed out so far */
+  size_t total;  /* bytes handed out and not given back (a scratch arena gives its own back) */
   size_t limit;  /* past this, arena_alloc reports that the budget is spent and bails out */
   jmp_buf *bail; /* where to go then (the compile's recovery point), or NULL to exit(1) */
   bool deferred; /* set while the emitter runs: spending the budget only marks it exhausted, and the
                     emitter unwinds once its tree is whole, so no half-built cJSON node leaks */
   bool exhausted;  /* the budget was spent */
+  struct Arena *root;    /* of a scratch arena: the arena whose budget it spends (NULL in a root) */
+  struct Arena *outer;   /* of a scratch arena: the one opened before it on the same root, or NULL */
+  struct Arena *scratch; /* of a root: the innermost scratch arena open on it */
 } Arena;
 
 void *arena_alloc(Arena *a, size_t n); /* zeroed */
@@ -52,7 +56,15 @@ void arena_charge(Arena *a, size_t n);
 char *arena_strndup(Arena *a, const char *s, size_t n);
 char *arena_strdup(Arena *a, const char *s);
 char *arena_printf(Arena *a, const char *fmt, ...) PRINTF(2, 3);
-void arena_free(Arena *a);
+void arena_free(Arena *a); /* with the scratch arenas still open on it */
+/* Scratch arenas hold the temporaries of one piece of work (a macro call): they draw on the root's
+   budget, and arena_release frees all they hold at once and gives it back.  They nest; the innermost
+   is released first.  The struct lives in the scratch arena's own first chunk. */
+Arena *arena_scratch(Arena *root);
+void arena_release(Arena *scratch);
+/* Could p be in a scratch arena open on a's root?  Exact while they hold few chunks; past that it
+   answers true, so a caller that copies what the answer says copies too much, never too little. */
+bool arena_may_hold(const Arena *a, const void *p);
 
 typedef struct Buf {
   char *data;
@@ -86,11 +98,13 @@ void *map_get(const Map *m, const char *key);
 void map_put(Arena *a, Map *m, const char *key, void *val);
 
 /* Open-addressing map from addresses to pointers.  Its table is malloc'd, not the arena's: it grows
-   to millions of entries, and an arena would keep every table it outgrew.  ptrmap_free releases it. */
+   to millions of entries, and an arena would keep every table it outgrew.  ptrmap_free releases it.
+   With .arena set, the tables come from that arena instead (a scratch arena about to be released). */
 typedef struct PtrMap {
   const void **keys;
   void **vals;
   int cap, len;
+  Arena *arena;
 } PtrMap;
 
 void *ptrmap_get(const PtrMap *m, const void *key);
@@ -134,6 +148,7 @@ long utf8_invalid_offset(const char *text, size_t len, bool nul_is_invalid);
 typedef struct Frame {
   const char *macro;
   bool function;      /* a call of let f(...) = ..., not of a macro */
+  bool scratch;       /* made in a macro call's scratch arena (see expand.c) */
   Loc call;
   const struct Frame *parent;
   int depth;
@@ -254,6 +269,7 @@ typedef struct Value {
   bool b;             /* V_BOOL */
   bool error;         /* made after an error was reported: later checks stay quiet about it */
   bool deploy;        /* it, or something in it, is known only at deploy time */
+  bool scratch;       /* made in a macro call's scratch arena: copied out if a declaration keeps it */
   int depth;          /* nesting of lists, objects and intrinsics below it */
   long size;          /* values in its tree, shared parts counted each time: what walking it costs */
   const Frame *frame;
@@ -472,7 +488,9 @@ int cli_parse(int argc, char **argv, Options *opt, Arena *a);
 void cli_usage(FILE *f);
 
 struct Ctx {
-  Arena arena;
+  Arena root;         /* the compile's memory: sources, syntax trees, declarations, the output's text */
+  Arena *arena;       /* where allocation goes: &root, or the scratch arena of the macro call being
+                         expanded (expand.c), which holds its temporaries; registries use root */
   Options *opt;
   FILE *err;          /* where diagnostics go: stderr, or a memory stream in the unit tests */
   Vec sources;        /* Source *, indexed by id */

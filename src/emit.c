@@ -69,8 +69,8 @@ const Value *emit_origin(Ctx *cx, const cJSON *node) { return ptrmap_get(&cx->or
    building, finishes its walk, and emit_template unwinds with the whole tree in cx->pending. */
 static bool may_build(Emitter *e, const Value *v) {
   if (e->stopped) return false;
-  arena_charge(&e->cx->arena, sizeof(cJSON));
-  e->stopped = !eval_step_within_limit(e->cx, v ? v->loc : NO_LOC) || e->cx->arena.exhausted;
+  arena_charge(e->cx->arena, sizeof(cJSON));
+  e->stopped = !eval_step_within_limit(e->cx, v ? v->loc : NO_LOC) || e->cx->root.exhausted;
   return !e->stopped;
 }
 
@@ -82,20 +82,20 @@ static cJSON *origin(Emitter *e, cJSON *node, const Value *v) {
 /* ---- region conditions ---- */
 
 static const char *capitalized(Ctx *cx, const char *role) {
-  Buf b = {.arena = &cx->arena};
+  Buf b = {.arena = cx->arena};
   bool up = true;
   for (const char *p = role; *p; p++) {
     if (!isalnum((unsigned char)*p)) { up = true; continue; }
     buf_addc(&b, up ? (char)toupper((unsigned char)*p) : *p);
     up = false;
   }
-  const char *r = arena_strdup(&cx->arena, b.data ? b.data : "");
+  const char *r = arena_strdup(cx->arena, b.data ? b.data : "");
   buf_free(&b);
   return r;
 }
 
 const char *region_condition_name(Ctx *cx, const Program *p, unsigned mask) {
-  Buf b = {.arena = &cx->arena};
+  Buf b = {.arena = cx->arena};
   buf_adds(&b, "Is");
   bool first = true;
   for (int i = 0; i < p->nregions; i++) {
@@ -104,7 +104,7 @@ const char *region_condition_name(Ctx *cx, const Program *p, unsigned mask) {
     buf_adds(&b, capitalized(cx, p->regions[i].role));
     first = false;
   }
-  const char *r = arena_strdup(&cx->arena, b.data);
+  const char *r = arena_strdup(cx->arena, b.data);
   buf_free(&b);
   return r;
 }
@@ -152,7 +152,7 @@ static cJSON *single(const char *key, cJSON *value) {
 /* A Fn::Sub variable name that no declaration uses. */
 static const char *sub_variable(Emitter *e, int *counter) {
   for (;;) {
-    const char *name = arena_printf(&e->cx->arena, "Var%d", ++*counter);
+    const char *name = arena_printf(e->cx->arena, "Var%d", ++*counter);
     if (!program_find(e->prog, name)) return name;
   }
 }
@@ -165,7 +165,7 @@ static void add_literal(Buf *fmt, const char *s, size_t len) {
 }
 
 static cJSON *emit_sub(Emitter *e, const Value *v) {
-  Buf fmt = {.arena = &e->cx->arena};
+  Buf fmt = {.arena = e->cx->arena};
   cJSON *vars = NULL;
   int counter = 0;
   for (int i = 0; i < v->items.len; i++) {
@@ -285,7 +285,7 @@ static const char *decl_condition(Emitter *e, Decl *d) {
   if (!regional) return user;
   const char *region = use_region(e, d->mask);
   if (!user) return region;
-  const char *name = arena_printf(&e->cx->arena, "%sAnd%s", region, user);
+  const char *name = arena_printf(e->cx->arena, "%sAnd%s", region, user);
   if (!cJSON_GetObjectItemCaseSensitive(e->conditions, name)) {
     cJSON *args = cJSON_CreateArray();
     cJSON_AddItemToArray(args, condition_ref(region));
@@ -311,7 +311,7 @@ static cJSON *emit_param(Emitter *e, Decl *d) {
   if (d->value) {
     const Value *def = d->value;
     if (def->kind == V_LIST) {
-      Buf b = {.arena = &e->cx->arena};
+      Buf b = {.arena = e->cx->arena};
       for (int i = 0; i < def->items.len; i++) {
         const Value *item = def->items.items[i];
         char num[32];
@@ -387,7 +387,7 @@ static void warn_unused_conditions(Emitter *e) {
 cJSON *emit_template(Ctx *cx, Program *p) {
   cJSON *t = cJSON_CreateObject();
   cx->pending = t; /* owned by the driver's recovery point until returned */
-  cx->arena.deferred = true;
+  cx->root.deferred = true;
   Emitter e = {cx, p, {0}, 0, cJSON_AddObjectToObject(t, "Conditions"), false};
   cJSON_AddStringToObject(t, "AWSTemplateFormatVersion", "2010-09-09");
   if (p->description) cJSON_AddStringToObject(t, "Description", p->description);
@@ -409,8 +409,8 @@ cJSON *emit_template(Ctx *cx, Program *p) {
       if (!cJSON_GetObjectItemCaseSensitive(e.conditions, use_region(&e, e.used[i])))
         cJSON_AddItemToObject(e.conditions, use_region(&e, e.used[i]), region_definition(&e, e.used[i]));
   }
-  cx->arena.deferred = false;
-  if (e.stopped || cx->arena.exhausted) diag_bail(cx); /* the error is reported; the tree is whole, in cx->pending */
+  cx->root.deferred = false;
+  if (e.stopped || cx->root.exhausted) diag_bail(cx); /* the error is reported; the tree is whole, in cx->pending */
   if (!e.conditions->child) cJSON_DeleteItemFromObjectCaseSensitive(t, "Conditions");
   json_canonicalize(t);
   return t;

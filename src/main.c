@@ -20,7 +20,7 @@ static const char *make_escape(Ctx *cx, const char *path) {
     if (*p == '$') buf_addc(&b, '$');
     buf_addc(&b, *p);
   }
-  const char *r = arena_strdup(&cx->arena, b.data ? b.data : "");
+  const char *r = arena_strdup(cx->arena, b.data ? b.data : "");
   buf_free(&b);
   return r;
 }
@@ -31,7 +31,7 @@ static void dependency_rule(Ctx *cx, Program *p, Buf *out) {
   const char *target = opt->output;
   if (!target) {
     const char *dot = strrchr(opt->input, '.');
-    target = arena_printf(&cx->arena, "%.*s.json", dot ? (int)(dot - opt->input) : (int)strlen(opt->input), opt->input);
+    target = arena_printf(cx->arena, "%.*s.json", dot ? (int)(dot - opt->input) : (int)strlen(opt->input), opt->input);
   }
   buf_printf(out, "%s: %s", make_escape(cx, target), make_escape(cx, opt->input));
   for (int i = 0; i < p->files_read.len; i++) buf_printf(out, " \\\n  %s", make_escape(cx, p->files_read.items[i]));
@@ -80,7 +80,7 @@ static int write_outputs(Ctx *cx, Program *p, cJSON *template) {
 static int compile(Ctx *cx) {
   Source *src = read_main(cx);
   if (!src) return 2;
-  Program *prog = arena_alloc(&cx->arena, sizeof *prog);
+  Program *prog = arena_alloc(cx->arena, sizeof *prog);
   cJSON *template = compile_source(cx, src, prog);
   int status = cx->errors ? 1 : write_outputs(cx, prog, template);
   diag_summary(cx);

@@ -226,7 +226,7 @@ static void build_type_regions(Ctx *cx, const Program *p, Map *out) {
     const Decl *d = p->decls.items[i];
     if (d->kind != D_RESOURCE) continue;
     unsigned *mask = map_get(out, d->type);
-    if (!mask) map_put(&cx->arena, out, d->type, mask = arena_alloc(&cx->arena, sizeof *mask));
+    if (!mask) map_put(cx->arena, out, d->type, mask = arena_alloc(cx->arena, sizeof *mask));
     *mask |= d->mask;
   }
 }
@@ -273,7 +273,7 @@ void rules_check_template(Ctx *cx, Program *p, cJSON *template) {
   Map by_name = {0}, type_regions = {0}; /* a lookup by name in cJSON is a linear search */
   const cJSON *resource;
   cJSON_ArrayForEach(resource, cJSON_GetObjectItemCaseSensitive(template, "Resources"))
-    map_put(&cx->arena, &by_name, resource->string, (void *)resource);
+    map_put(cx->arena, &by_name, resource->string, (void *)resource);
   build_type_regions(cx, p, &type_regions);
   for (int i = 0; i < p->decls.len; i++) {
     Decl *d = p->decls.items[i];

@@ -393,9 +393,9 @@ void fuzz_compile(const char *text, size_t len, const char *args_text, size_t ar
   int status = -1;
   ARM(status)
   if (start_ctx(args_text, args_len)) {
-    char *copy = arena_strndup(&cx.arena, text ? text : "", len); /* sources are NUL-terminated */
+    char *copy = arena_strndup(cx.arena, text ? text : "", len); /* sources are NUL-terminated */
     Source *src = source_add(&cx, input_path, root, copy, len, false);
-    Program *prog = arena_alloc(&cx.arena, sizeof *prog);
+    Program *prog = arena_alloc(cx.arena, sizeof *prog);
     tmpl = compile_source(&cx, src, prog);
     if (tmpl) json_print(tmpl, &out);
     diag_summary(&cx);
@@ -431,7 +431,7 @@ int fuzz_format(const char *text, size_t len, char **out_text, size_t *out_len, 
   int status = -1;
   ARM(status)
   if (start_ctx(NULL, 0)) {
-    char *copy = arena_strndup(&cx.arena, text ? text : "", len);
+    char *copy = arena_strndup(cx.arena, text ? text : "", len);
     Source *src = source_add(&cx, input_path, root, copy, len, false);
     ok = fmt_format(&cx, src, &out);
     errors = cx.errors;
