@@ -36,7 +36,6 @@ void arena_charge(Arena *a, size_t n) {
   }
   budget->exhausted = true;
   budget->limit = 0; /* the diagnostics reported on the way out may still allocate */
-  if (budget->deferred) return;
   if (budget->bail) longjmp(*budget->bail, 1);
   fputs("drlc: error: the compile needs more memory than --max-memory allows\n", stderr);
   exit(1);

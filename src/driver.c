@@ -32,7 +32,6 @@ void ctx_init(Ctx *cx, Options *opt) {
 
 void ctx_free(Ctx *cx) {
   buf_free(&cx->text);
-  ptrmap_free(&cx->origins);
   arena_free(&cx->root);
 }
 
@@ -96,18 +95,15 @@ int write_atomically(Ctx *cx, const char *path, const char *data, size_t len) {
 
 static cJSON *compile_steps(Ctx *cx, Source *src, Program *prog);
 
-/* The recovery point of fatal errors (limits): everything allocated is the arena's (or a scratch
-   arena's, released here), except the template being built, which emit keeps in cx->pending. */
+/* The recovery point of fatal errors (limits): everything allocated is the arena's, or a scratch
+   arena's, released here; the template too. */
 cJSON *compile_source(Ctx *cx, Source *src, Program *prog) {
   jmp_buf bail;
-  cx->pending = NULL;
   cx->at = (Loc){src->id, 0, 0};
   if (setjmp(bail)) {
     cx->bail = cx->root.bail = NULL;
     while (cx->root.scratch) arena_release(cx->root.scratch); /* of the macro calls it unwound */
     cx->arena = &cx->root;
-    cJSON_Delete(cx->pending);
-    cx->pending = NULL;
     if (cx->root.exhausted) /* located at the last step taken: where the memory went */
       diag_error(cx, cx->at, NULL, "the compile needs more than %zu MiB of memory (see --max-memory)", cx->opt->max_memory >> 20);
     return NULL;
@@ -115,7 +111,6 @@ cJSON *compile_source(Ctx *cx, Source *src, Program *prog) {
   cx->bail = cx->root.bail = &bail;
   cJSON *template = compile_steps(cx, src, prog);
   cx->bail = cx->root.bail = NULL;
-  cx->pending = NULL;
   return template;
 }
 
@@ -129,7 +124,5 @@ static cJSON *compile_steps(Ctx *cx, Source *src, Program *prog) {
   cx->text.len = 0;
   json_print(template, &cx->text);
   if (!cx->opt->no_rules) rules_check_template(cx, prog, template);
-  if (!cx->errors) return template;
-  cJSON_Delete(template);
-  return NULL;
+  return cx->errors ? NULL : template;
 }

@@ -6,8 +6,9 @@
  * Ownership: everything that lives for one compile (sources, AST nodes, values, declarations,
  * diagnostics text) is allocated from the compile's Arena and freed at once by arena_free().  Nothing
  * allocated from the arena is ever freed alone; the temporaries of a macro call live in a scratch
- * arena that is released when the call returns (expand.c copies out what its declarations keep).  The only other owner is the cJSON tree that emit
- * builds: the caller frees it with cJSON_Delete().  Buf is malloc-backed and freed by whoever made it.
+ * arena that is released when the call returns (expand.c copies out what its declarations keep).
+ * The template that emit builds is arena memory too (never cJSON_Delete it).  Buf is malloc-backed
+ * and freed by whoever made it.
  */
 #ifndef DRLC_H
 #define DRLC_H
@@ -42,8 +43,6 @@ typedef struct Arena {
   size_t total;  /* bytes handed out and not given back (a scratch arena gives its own back) */
   size_t limit;  /* past this, arena_alloc reports that the budget is spent and bails out */
   jmp_buf *bail; /* where to go then (the compile's recovery point), or NULL to exit(1) */
-  bool deferred; /* set while the emitter runs: spending the budget only marks it exhausted, and the
-                    emitter unwinds once its tree is whole, so no half-built cJSON node leaks */
   bool exhausted;  /* the budget was spent */
   struct Arena *root;    /* of a scratch arena: the arena whose budget it spends (NULL in a root) */
   struct Arena *outer;   /* of a scratch arena: the one opened before it on the same root, or NULL */
@@ -437,10 +436,10 @@ int write_source_map(Ctx *cx, Program *p, const cJSON *template, const char *pat
 int write_atomically(Ctx *cx, const char *path, const char *data, size_t len);
 
 /* ---- emit.c / json_print.c: the template ------------------------------------------------- */
-/* Builds the template; every cJSON node made from a Value is recorded in cx->origins. */
+/* Builds the template in the compile's arena; it lives until ctx_free. */
 cJSON *emit_template(Ctx *cx, Program *p);
 /* The Value a node of the template was made from, or NULL. */
-const Value *emit_origin(Ctx *cx, const cJSON *node);
+const Value *emit_origin(const cJSON *node);
 /* Reorders every object: the template's sections and each resource's attributes in
    CloudFormation's documented order, every other object's keys in byte order. */
 void json_canonicalize(cJSON *template);
@@ -502,9 +501,7 @@ struct Ctx {
   Loc at;             /* where the work is: the location of the last step, for errors without one */
   Program *prog;      /* the program being expanded */
   Map files;          /* path -> Source, so that each file is read once */
-  PtrMap origins;     /* cJSON node -> the Value it was made from (emit.c) */
   jmp_buf *bail;      /* the recovery point of a fatal error, set by compile_source */
-  cJSON *pending;     /* the template being built, freed if a fatal error unwinds */
   Buf text;           /* the template printed, once: its size is checked and it is what is written */
   bool quiet;         /* past the error limit: count, but print no more */
 };

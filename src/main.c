@@ -84,7 +84,6 @@ static int compile(Ctx *cx) {
   cJSON *template = compile_source(cx, src, prog);
   int status = cx->errors ? 1 : write_outputs(cx, prog, template);
   diag_summary(cx);
-  cJSON_Delete(template);
   return status;
 }
 

@@ -29,7 +29,7 @@ typedef struct Rules {
 
 /* The location of a node of the template: its Value's, else the declaration's. */
 static Loc where(Rules *r, const cJSON *node, const Frame **frame) {
-  const Value *v = node ? emit_origin(r->cx, node) : NULL;
+  const Value *v = node ? emit_origin(node) : NULL;
   *frame = v && v->frame ? v->frame : r->decl->frame;
   return v && v->loc.file >= 0 ? v->loc : r->decl->name_loc;
 }

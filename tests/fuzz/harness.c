@@ -400,8 +400,7 @@ void fuzz_compile(const char *text, size_t len, const char *args_text, size_t ar
     if (tmpl) json_print(tmpl, &out);
     diag_summary(&cx);
     r->errors = cx.errors;
-    cJSON_Delete(tmpl);
-    tmpl = NULL;
+    tmpl = NULL; /* in the compile's arena, freed with it */
   }
   DISARM;
   if (status >= 0) {

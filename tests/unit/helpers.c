@@ -25,7 +25,6 @@ Result compile_text(const char *program, const char *region) {
     Buf out = {0};
     json_print(t, &out);
     r.json = out.data;
-    cJSON_Delete(t);
   }
   fclose(cx.err);
   r.errors = cx.errors;
