@@ -9,8 +9,10 @@
  * Buf is the one malloc-backed container; its owner calls buf_free().
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "drlc.h"
 
@@ -133,9 +135,25 @@ void arena_free(Arena *a) {
 
 /* ---- Buf ---- */
 
+void buf_flush(Buf *b) {
+  Sink *s = b->sink;
+  for (size_t done = 0; s->fd >= 0 && !s->error && done < b->len;) {
+    ssize_t n = write(s->fd, b->data + done, b->len - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) s->error = n < 0 ? errno : EIO;
+    else done += (size_t)n;
+  }
+  s->bytes += b->len;
+  b->len = 0;
+}
+
 static void buf_reserve(Buf *b, size_t n) {
   if (b->len + n + 1 <= b->cap) return;
-  size_t cap = b->cap ? b->cap : b->arena ? 32 : 256; /* arena buffers are never given back */
+  if (b->sink && b->len) {
+    buf_flush(b);
+    if (n + 1 <= b->cap) return;
+  }
+  size_t cap = b->cap ? b->cap : b->arena ? 32 : b->sink ? 65536 : 256; /* arena buffers are never given back */
   while (cap < b->len + n + 1) cap *= 2;
   char *p;
   if (b->arena) {

@@ -65,11 +65,20 @@ void arena_release(Arena *scratch);
    answers true, so a caller that copies what the answer says copies too much, never too little. */
 bool arena_may_hold(const Arena *a, const void *p);
 
+/* Where a Buf with a sink sends what it holds when it is full and at buf_flush: to fd, or nowhere
+   (fd -1) when only the number of bytes matters. */
+typedef struct Sink {
+  int fd;
+  size_t bytes;  /* handed over so far */
+  int error;     /* errno of the first write that failed, or 0; nothing is written after it */
+} Sink;
+
 typedef struct Buf {
   char *data;
   size_t len, cap;
   Arena *arena;  /* when set, the buffer grows in the arena and buf_free does nothing: a fatal error
                     that unwinds past it leaks nothing.  Every Buf used during a compile is one. */
+  Sink *sink;    /* when set, the buffer is a window of 64 KiB onto the sink (malloc'd, not the arena's) */
 } Buf;
 
 void buf_add(Buf *b, const char *s, size_t n);
@@ -78,6 +87,7 @@ void buf_addc(Buf *b, char c);
 void buf_printf(Buf *b, const char *fmt, ...) PRINTF(2, 3);
 void buf_free(Buf *b);
 void buf_fill(Buf *b, char c, size_t n); /* n copies of c */
+void buf_flush(Buf *b);                  /* hands what a Buf with a sink holds to the sink */
 
 typedef struct Vec {
   void **items;
@@ -434,6 +444,9 @@ void report_markdown(Ctx *cx, Program *p, const cJSON *template, Buf *out);
 /* Writes the source map; returns nonzero (with a message) if it cannot be written. */
 int write_source_map(Ctx *cx, Program *p, const cJSON *template, const char *path);
 int write_atomically(Ctx *cx, const char *path, const char *data, size_t len);
+/* The template to path (atomically, as write_atomically), or to standard output if path is NULL;
+   nonzero if it could not be written (with a message for a path). */
+int write_template(Ctx *cx, const char *path, const cJSON *template);
 
 /* ---- emit.c / json_print.c: the template ------------------------------------------------- */
 /* Builds the template in the compile's arena; it lives until ctx_free. */
@@ -445,6 +458,8 @@ const Value *emit_origin(const cJSON *node);
 void json_canonicalize(cJSON *template);
 /* Prints with two-space indentation and one trailing newline. */
 void json_print(const cJSON *item, Buf *out);
+size_t json_print_size(const cJSON *item); /* what json_print would write, in bytes */
+int json_write(const cJSON *item, int fd);  /* json_print to fd: 0, or -1 with errno set */
 /* The shortest text that reads back as n; integers without a fraction.  buf holds 32 bytes. */
 const char *json_format_number(double n, char *buf);
 
@@ -487,7 +502,7 @@ int cli_parse(int argc, char **argv, Options *opt, Arena *a);
 void cli_usage(FILE *f);
 
 struct Ctx {
-  Arena root;         /* the compile's memory: sources, syntax trees, declarations, the output's text */
+  Arena root;         /* the compile's memory: sources, syntax trees, declarations, the template */
   Arena *arena;       /* where allocation goes: &root, or the scratch arena of the macro call being
                          expanded (expand.c), which holds its temporaries; registries use root */
   Options *opt;
@@ -502,7 +517,6 @@ struct Ctx {
   Program *prog;      /* the program being expanded */
   Map files;          /* path -> Source, so that each file is read once */
   jmp_buf *bail;      /* the recovery point of a fatal error, set by compile_source */
-  Buf text;           /* the template printed, once: its size is checked and it is what is written */
   bool quiet;         /* past the error limit: count, but print no more */
 };
 

@@ -4,8 +4,11 @@
  * cJSON's own printer indents with tabs and sorts only one level, case-insensitively, so drlc owns
  * both steps.  json_canonicalize puts the template's sections and each resource's attributes in
  * CloudFormation's documented order and every other object's keys in byte order; json_print writes
- * two-space indentation, "\n" line ends and one trailing newline.  Same tree, same bytes.
+ * two-space indentation, "\n" line ends and one trailing newline.  Same tree, same bytes.  A template
+ * is not kept as text: json_print_size counts its bytes and json_write prints it straight to a file,
+ * both through a 64 KiB window.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,4 +161,22 @@ static void print_value(const cJSON *item, Buf *out, int indent) {
 void json_print(const cJSON *item, Buf *out) {
   print_value(item, out, 0);
   buf_addc(out, '\n');
+}
+
+/* Through a window: the text of a large template is never held whole. */
+static Sink print_to(const cJSON *item, int fd) {
+  Sink sink = {fd, 0, 0};
+  Buf window = {.sink = &sink};
+  json_print(item, &window);
+  buf_flush(&window);
+  buf_free(&window);
+  return sink;
+}
+
+size_t json_print_size(const cJSON *item) { return print_to(item, -1).bytes; }
+
+int json_write(const cJSON *item, int fd) {
+  Sink sink = print_to(item, fd);
+  errno = sink.error;
+  return sink.error ? -1 : 0;
 }

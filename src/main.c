@@ -69,9 +69,7 @@ static int write_outputs(Ctx *cx, Program *p, cJSON *template) {
     report_markdown(cx, p, template, &out);
     fwrite(out.data, 1, out.len, stdout);
   } else if (!opt->check_only && !opt->deps && !status) {
-    const Buf *text = &cx->text; /* printed by the driver */
-    if (opt->output) status = write_atomically(cx, opt->output, text->data, text->len) ? 1 : 0;
-    else if (fwrite(text->data, 1, text->len, stdout) != text->len || fflush(stdout) != 0) status = 1;
+    if (fflush(stdout) != 0 || write_template(cx, opt->output, template)) status = 1;
   }
   buf_free(&out);
   return status;

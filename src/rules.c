@@ -260,7 +260,7 @@ static void check_limits(Ctx *cx, const cJSON *t) {
   check_limit(cx, "parameters", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(t, "Parameters")), 200);
   check_limit(cx, "outputs", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(t, "Outputs")), 200);
   check_limit(cx, "mappings", cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(t, "Mappings")), 200);
-  size_t bytes = cx->text.len; /* printed once, by the driver */
+  size_t bytes = json_print_size(t);
   check_limit(cx, "bytes", (long)bytes, 1024 * 1024);
   if (bytes > 51200)
     diag_warning(cx, "inline-size", (Loc){0, 0, 0}, NULL,
