@@ -175,7 +175,11 @@ void buf_add(Buf *b, const char *s, size_t n) {
 
 void buf_adds(Buf *b, const char *s) { buf_add(b, s, strlen(s)); }
 
-void buf_addc(Buf *b, char c) { buf_add(b, &c, 1); }
+void buf_addc(Buf *b, char c) {
+  if (b->len + 2 > b->cap) buf_reserve(b, 1);
+  b->data[b->len++] = c;
+  b->data[b->len] = '\0';
+}
 
 void buf_printf(Buf *b, const char *fmt, ...) {
   va_list ap, ap2;
