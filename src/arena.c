@@ -8,12 +8,10 @@
  * budget and is released whole when the work is done: what must outlive it is copied out first.
  * Buf is the one malloc-backed container; its owner calls buf_free().
  */
-#define _DEFAULT_SOURCE /* madvise */
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "drlc.h"
@@ -24,7 +22,7 @@ struct Chunk {
   _Alignas(max_align_t) char data[];
 };
 
-enum { CHUNK_SIZE = 1 << 20, HUGE_PAGE = 2 << 20, HUGE_AFTER = 16 << 20, SCRATCH_CHUNK = 64 << 10, SCRATCH_CHUNK_MAX = 4 << 20 };
+enum { CHUNK_SIZE = 1 << 20, SCRATCH_CHUNK = 64 << 10, SCRATCH_CHUNK_MAX = 4 << 20 };
 
 /* Pieces are 8-byte aligned: enough for what drlc keeps in an arena (pointers, size_t, double), and a
    Value or an output node of 72 bytes takes 72, not the 80 that max_align_t's 16 would round it to. */
@@ -57,33 +55,14 @@ static Chunk *new_chunk(size_t cap) {
   return c;
 }
 
-/* One huge page: a large compile touches a hundred MiB, and the kernel then takes one page fault
-   per 2 MiB instead of one per 4 KiB (transparent huge pages, where the kernel offers them). */
-static Chunk *huge_chunk(void) {
-  Chunk *c = aligned_alloc(HUGE_PAGE, HUGE_PAGE);
-  if (!c) out_of_memory();
-#ifdef MADV_HUGEPAGE
-  madvise(c, HUGE_PAGE, MADV_HUGEPAGE);
-#endif
-  c->used = 0;
-  c->cap = HUGE_PAGE - sizeof(Chunk);
-  return c;
-}
-
-/* A root takes 1 MiB chunks, and huge pages once it holds 16 MiB (a small compile stays small); a
-   scratch arena starts small and doubles, so that few chunks hold it. */
-static Chunk *next_chunk(const Arena *a, size_t n) {
-  if (!a->root && n <= HUGE_PAGE - sizeof(Chunk) && a->total > HUGE_AFTER) return huge_chunk();
-  size_t cap = !a->root ? CHUNK_SIZE : a->head->cap < SCRATCH_CHUNK_MAX / 2 ? 2 * a->head->cap : SCRATCH_CHUNK_MAX;
-  return new_chunk(n > cap ? n : cap);
-}
-
+/* A root takes 1 MiB chunks; a scratch arena starts small and doubles, so that few chunks hold it. */
 void *arena_alloc(Arena *a, size_t n) {
   n = aligned(n);
   arena_charge(a, n);
   Chunk *c = a->head;
   if (!c || c->used + n > c->cap) {
-    c = next_chunk(a, n);
+    size_t cap = !a->root ? CHUNK_SIZE : c->cap < SCRATCH_CHUNK_MAX / 2 ? 2 * c->cap : SCRATCH_CHUNK_MAX;
+    c = new_chunk(n > cap ? n : cap);
     c->next = a->head;
     a->head = c;
   }
