@@ -153,7 +153,7 @@ static void print_children(Printer *pr, const cJSON *item, int indent, char open
     buf_addc(out, '\n');
     buf_fill(out, ' ', (size_t)indent + 2);
     if (open == '{') {
-      print_string(pr, c->string);
+      escape_string(c->string, out); /* keys are short: none is worth remembering */
       buf_add(out, ": ", 2);
     }
     print_value(pr, c, indent + 2);
