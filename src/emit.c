@@ -196,6 +196,17 @@ static void add_literal(Buf *fmt, const char *s, size_t len) {
   }
 }
 
+/* "${name}" or "${name.attr}" */
+static void add_variable(Buf *fmt, const char *name, const char *attr) {
+  buf_add(fmt, "${", 2);
+  buf_adds(fmt, name);
+  if (attr) {
+    buf_addc(fmt, '.');
+    buf_adds(fmt, attr);
+  }
+  buf_addc(fmt, '}');
+}
+
 static cJSON *emit_sub(Emitter *e, const Value *v) {
   Buf fmt = {.arena = e->cx->arena};
   cJSON *vars = NULL;
@@ -203,13 +214,12 @@ static cJSON *emit_sub(Emitter *e, const Value *v) {
   for (int i = 0; i < v->items.len; i++) {
     const Value *part = v->items.items[i];
     if (part->kind == V_STR) add_literal(&fmt, part->s, part->len);
-    else if (part->kind == V_REF) buf_printf(&fmt, "${%s}", part->s);
-    else if (part->kind == V_GETATT) buf_printf(&fmt, "${%s.%s}", part->s, part->attr);
+    else if (part->kind == V_REF || part->kind == V_GETATT) add_variable(&fmt, part->s, part->kind == V_GETATT ? part->attr : NULL);
     else {
       const char *name = sub_variable(e, &counter);
       if (!vars) vars = object(e);
       put(vars, name, emit_value(e, part));
-      buf_printf(&fmt, "${%s}", name);
+      add_variable(&fmt, name, NULL);
     }
   }
   cJSON *text = string(e, fmt.data ? fmt.data : ""); /* the arena buffer */
