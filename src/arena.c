@@ -220,23 +220,25 @@ void vec_push(Arena *a, Vec *v, void *item) {
 
 /* ---- Map ---- */
 
-static unsigned hash(const char *s) {
+unsigned map_hash(const char *s) {
   unsigned h = 2166136261u; /* FNV-1a */
   for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
   return h;
 }
 
-static int slot(const Map *m, const char *key) {
-  unsigned i = hash(key) & (unsigned)(m->cap - 1);
+static int slot(const Map *m, const char *key, unsigned hash) {
+  unsigned i = hash & (unsigned)(m->cap - 1);
   while (m->keys[i] && strcmp(m->keys[i], key) != 0) i = (i + 1) & (unsigned)(m->cap - 1);
   return (int)i;
 }
 
-void *map_get(const Map *m, const char *key) {
+void *map_get_hashed(const Map *m, const char *key, unsigned hash) {
   if (!m->cap) return NULL;
-  int i = slot(m, key);
+  int i = slot(m, key, hash);
   return m->keys[i] ? m->vals[i] : NULL;
 }
+
+void *map_get(const Map *m, const char *key) { return map_get_hashed(m, key, map_hash(key)); }
 
 static void map_grow(Arena *a, Map *m) {
   Map bigger = {0};
@@ -250,7 +252,7 @@ static void map_grow(Arena *a, Map *m) {
 
 void map_put(Arena *a, Map *m, const char *key, void *val) {
   if ((m->len + 1) * 4 >= m->cap * 3) map_grow(a, m);
-  int i = slot(m, key);
+  int i = slot(m, key, map_hash(key));
   if (!m->keys[i]) {
     m->keys[i] = key;
     m->len++;

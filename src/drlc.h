@@ -104,6 +104,9 @@ typedef struct Map {
 } Map;
 
 void *map_get(const Map *m, const char *key);
+/* The same, with key's map_hash already known: a lookup along a chain of maps hashes once. */
+void *map_get_hashed(const Map *m, const char *key, unsigned hash);
+unsigned map_hash(const char *key);
 void map_put(Arena *a, Map *m, const char *key, void *val);
 
 /* Open-addressing map from addresses to pointers.  Its table is malloc'd, not the arena's: it grows

@@ -57,8 +57,9 @@ int scope_macro_names(Scope *s, const char **out, int max) {
 }
 
 Value *scope_lookup(Scope *s, const char *name) {
+  unsigned hash = map_hash(name);
   for (; s; s = s->parent) {
-    Value *v = map_get(&s->names, name);
+    Value *v = map_get_hashed(&s->names, name, hash);
     if (v) return v;
   }
   return NULL;
