@@ -129,7 +129,7 @@ static bool allowed_at(Ctx *cx, int file, int offset, const char *name) {
   return false;
 }
 
-static bool silenced(Ctx *cx, const char *name, Loc loc, const Frame *frame) {
+bool diag_silenced(Ctx *cx, const char *name, Loc loc, const Frame *frame) {
   const Vec *off = &cx->opt->disabled_warnings;
   for (int i = 0; i < off->len; i++)
     if (strcmp(off->items[i], name) == 0) return true;
@@ -141,7 +141,7 @@ static bool silenced(Ctx *cx, const char *name, Loc loc, const Frame *frame) {
 
 /* A named diagnostic: a stack rule is an error, a warning is one only under -Werror. */
 static void report_named(Ctx *cx, bool rule, const char *name, Loc loc, const Frame *frame, const char *text) {
-  if (silenced(cx, name, loc, frame)) {
+  if (diag_silenced(cx, name, loc, frame)) {
     cx->last_silenced = true;
     return;
   }

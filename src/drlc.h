@@ -173,6 +173,8 @@ void diag_warning(Ctx *cx, const char *name, Loc loc, const Frame *frame, const 
 /* A stack rule: an error named NAME, which -Wno-NAME or "drlc:allow NAME" (with a reason) turns off
    for the whole program or one site. */
 void diag_rule(Ctx *cx, const char *name, Loc loc, const Frame *frame, const char *fmt, ...) PRINTF(5, 6);
+/* Is the warning or rule NAME off at loc (-Wno-NAME, or "drlc:allow NAME" there or at a call site)? */
+bool diag_silenced(Ctx *cx, const char *name, Loc loc, const Frame *frame);
 /* A note belongs to the diagnostic printed just before it; it is dropped if that one was silenced. */
 void diag_note(Ctx *cx, Loc loc, const char *fmt, ...) PRINTF(3, 4);
 /* An error after which the compile cannot go on (a limit): reports it and unwinds to the recovery
