@@ -282,29 +282,14 @@ void *ptrmap_get(const PtrMap *m, const void *key) {
   return m->keys[i] ? m->vals[i] : NULL;
 }
 
-void ptrmap_free(PtrMap *m) {
-  if (!m->arena) {
-    free(m->keys);
-    free(m->vals);
-  }
-  *m = (PtrMap){.arena = m->arena};
-}
-
-static void *table(Arena *a, int cap) {
-  void *t = a ? arena_alloc(a, sizeof(void *) * (size_t)cap) : calloc((size_t)cap, sizeof(void *));
-  if (!t) out_of_memory();
-  return t;
-}
-
-void ptrmap_put(PtrMap *m, const void *key, void *val) {
+void ptrmap_put(Arena *a, PtrMap *m, const void *key, void *val) {
   if ((m->len + 1) * 4 >= m->cap * 3) {
-    PtrMap bigger = {.arena = m->arena};
+    PtrMap bigger = {0};
     bigger.cap = m->cap ? m->cap * 2 : 256;
-    bigger.keys = table(m->arena, bigger.cap);
-    bigger.vals = table(m->arena, bigger.cap);
+    bigger.keys = arena_alloc(a, sizeof(void *) * (size_t)bigger.cap);
+    bigger.vals = arena_alloc(a, sizeof(void *) * (size_t)bigger.cap);
     for (int i = 0; i < m->cap; i++)
-      if (m->keys[i]) ptrmap_put(&bigger, m->keys[i], m->vals[i]);
-    ptrmap_free(m);
+      if (m->keys[i]) ptrmap_put(a, &bigger, m->keys[i], m->vals[i]);
     *m = bigger;
   }
   int i = ptr_slot(m, key);

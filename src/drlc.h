@@ -109,19 +109,15 @@ void *map_get_hashed(const Map *m, const char *key, unsigned hash);
 unsigned map_hash(const char *key);
 void map_put(Arena *a, Map *m, const char *key, void *val);
 
-/* Open-addressing map from addresses to pointers.  Its table is malloc'd, not the arena's: it grows
-   to millions of entries, and an arena would keep every table it outgrew.  ptrmap_free releases it.
-   With .arena set, the tables come from that arena instead (a scratch arena about to be released). */
+/* Open-addressing map from addresses to pointers, in an arena like Map. */
 typedef struct PtrMap {
   const void **keys;
   void **vals;
   int cap, len;
-  Arena *arena;
 } PtrMap;
 
 void *ptrmap_get(const PtrMap *m, const void *key);
-void ptrmap_put(PtrMap *m, const void *key, void *val);
-void ptrmap_free(PtrMap *m);
+void ptrmap_put(Arena *a, PtrMap *m, const void *key, void *val);
 
 int edit_distance(const char *a, const char *b, int cutoff);
 /* The candidate closest to name (small edit distance, or equal ignoring case), or NULL. */

@@ -536,7 +536,7 @@ static void unknown_macro(Ctx *cx, EvalEnv *env, const Node *s) {
 typedef struct Keeper {
   Ctx *cx;
   PtrMap copies; /* a Value or Frame of a scratch arena -> its copy in the compile's arena; the table
-                    is in the call's scratch arena, so that a limit reached while copying leaks none */
+                    is in the call's scratch arena, released with it */
 } Keeper;
 
 static const char *keep_text(Keeper *k, const char *s, size_t len) {
@@ -552,7 +552,7 @@ static const Frame *keep_frame(Keeper *k, const Frame *f) {
   copy = arena_alloc(&k->cx->root, sizeof *copy);
   *copy = *f;
   copy->scratch = false;
-  ptrmap_put(&k->copies, f, copy);
+  ptrmap_put(k->cx->arena, &k->copies, f, copy);
   copy->parent = keep_frame(k, f->parent);
   return copy;
 }
@@ -570,7 +570,7 @@ static Value *keep_value(Keeper *k, Value *v) {
   copy = arena_alloc(&k->cx->root, sizeof *copy);
   *copy = *v;
   copy->scratch = false;
-  ptrmap_put(&k->copies, v, copy);
+  ptrmap_put(k->cx->arena, &k->copies, v, copy);
   copy->frame = keep_frame(k, v->frame);
   switch (v->kind) {
   case V_STR: copy->s = keep_text(k, v->s, v->len); break;
@@ -591,7 +591,7 @@ static Value *keep_value(Keeper *k, Value *v) {
 
 /* Points the declarations made since `first` at copies of what they hold in scratch arenas. */
 static void keep_decls(Ctx *cx, int first) {
-  Keeper k = {cx, {.arena = cx->arena}};
+  Keeper k = {cx, {0}};
   for (int i = first; i < cx->prog->decls.len; i++) {
     Decl *d = cx->prog->decls.items[i];
     d->frame = keep_frame(&k, d->frame);
