@@ -6,7 +6,9 @@
  * past opt.max_memory bytes it stops the compile with an error instead of exhausting the machine.
  * A scratch arena, opened on the compile's for one piece of work (a macro call), spends the same
  * budget and is released whole when the work is done: what must outlive it is copied out first.
- * Buf is the one malloc-backed container; its owner calls buf_free().
+ * Buf is the one malloc-backed container (unless it grows in an arena); its owner calls buf_free().
+ * With a Sink, a Buf is a small window that is handed to a file descriptor, or only counted, as it
+ * fills: a large output is never held whole.
  */
 #include <ctype.h>
 #include <errno.h>
