@@ -63,7 +63,7 @@ void *arena_alloc(Arena *a, size_t n) {
   arena_charge(a, n);
   Chunk *c = a->head;
   if (!c || c->used + n > c->cap) {
-    size_t cap = !a->root ? CHUNK_SIZE : c->cap < SCRATCH_CHUNK_MAX / 2 ? 2 * c->cap : SCRATCH_CHUNK_MAX;
+    size_t cap = !a->root ? CHUNK_SIZE : !c ? SCRATCH_CHUNK : c->cap < SCRATCH_CHUNK_MAX / 2 ? 2 * c->cap : SCRATCH_CHUNK_MAX;
     c = new_chunk(n > cap ? n : cap);
     c->next = a->head;
     a->head = c;
@@ -74,23 +74,27 @@ void *arena_alloc(Arena *a, size_t n) {
   return p;
 }
 
+/* The struct of a scratch arena is the root's (one released before is used again), so that the
+   root can always reach and free every scratch arena open on it. */
 Arena *arena_scratch(Arena *root) {
-  Chunk *c = new_chunk(SCRATCH_CHUNK);
-  c->next = NULL;
-  c->used = aligned(sizeof(Arena));
-  Arena *s = (Arena *)c->data;
-  *s = (Arena){.head = c, .root = root, .outer = root->scratch};
+  Arena *s = root->spare;
+  if (s) root->spare = s->outer;
+  else s = arena_alloc(root, sizeof *s);
+  *s = (Arena){.root = root, .outer = root->scratch};
   root->scratch = s;
   return s;
 }
 
 void arena_release(Arena *s) {
-  s->root->scratch = s->outer;
-  s->root->total -= s->total;
-  for (Chunk *c = s->head, *next; c; c = next) { /* s itself is in the last one */
+  Arena *root = s->root;
+  root->scratch = s->outer;
+  root->total -= s->total;
+  for (Chunk *c = s->head, *next; c; c = next) {
     next = c->next;
     free(c);
   }
+  *s = (Arena){.outer = root->spare};
+  root->spare = s;
 }
 
 bool arena_may_hold(const Arena *a, const void *p) {

@@ -47,6 +47,7 @@ typedef struct Arena {
   struct Arena *root;    /* of a scratch arena: the arena whose budget it spends (NULL in a root) */
   struct Arena *outer;   /* of a scratch arena: the one opened before it on the same root, or NULL */
   struct Arena *scratch; /* of a root: the innermost scratch arena open on it */
+  struct Arena *spare;   /* of a root: scratch arenas released, to be used again (linked by outer) */
 } Arena;
 
 void *arena_alloc(Arena *a, size_t n); /* zeroed */
@@ -58,7 +59,7 @@ char *arena_printf(Arena *a, const char *fmt, ...) PRINTF(2, 3);
 void arena_free(Arena *a); /* with the scratch arenas still open on it */
 /* Scratch arenas hold the temporaries of one piece of work (a macro call): they draw on the root's
    budget, and arena_release frees all they hold at once and gives it back.  They nest; the innermost
-   is released first.  The struct lives in the scratch arena's own first chunk. */
+   is released first. */
 Arena *arena_scratch(Arena *root);
 void arena_release(Arena *scratch);
 /* Could p be in a scratch arena open on a's root?  Exact while they hold few chunks; past that it

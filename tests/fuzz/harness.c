@@ -7,7 +7,7 @@
  * (arena.c: out_of_memory), flex's yy_fatal_error.  So that such an input is reported as what it is
  * and does not stop the fuzzer ("fuzz target exited"), run.sh renames exit/malloc/calloc/realloc/
  * free in drlc's object files to the functions below (-DDRLC_FUZZ_RECOVER): drlc_fuzz_exit jumps
- * back to fuzz_compile or fuzz_format, which frees what the run had malloc'd (the cJSON tree, Bufs)
+ * back to fuzz_compile or fuzz_format, which frees what the run had malloc'd (Bufs, sort arrays)
  * and carries on.  Allocations are tracked only while a run goes on; spec.c's schema cache outlives a
  * run, so after a recovery spec_release() drops it before the tracked blocks are freed.  A run that
  * ends normally frees nothing here: what it leaked is LeakSanitizer's to report.
