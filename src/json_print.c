@@ -45,21 +45,29 @@ static int compare_ranked(const void *pa, const void *pb) {
   return strcmp(a->item->string, b->item->string);
 }
 
-/* Sorts the members of one object by (rank in order, bytes) and relinks them. */
+/* Sorts the members of one object by (rank in order, bytes) and relinks them.  Most objects have a
+   few members: those are sorted by insertion on the stack, the large ones by qsort. */
 static void sort_object(cJSON *obj, const char *const *order, int n) {
   int count = cJSON_GetArraySize(obj);
   if (!cJSON_IsObject(obj) || count < 2) return;
-  Ranked *items = malloc(sizeof(Ranked) * (size_t)count);
+  Ranked few[16];
+  Ranked *items = count <= 16 ? few : malloc(sizeof(Ranked) * (size_t)count);
   if (!items) return;
   int i = 0;
   for (cJSON *c = obj->child; c; c = c->next, i++) items[i] = (Ranked){c, rank_of(c->string, order, n)};
-  qsort(items, (size_t)count, sizeof *items, compare_ranked);
+  if (items != few) qsort(items, (size_t)count, sizeof *items, compare_ranked);
+  for (i = 1; items == few && i < count; i++) {
+    Ranked r = items[i];
+    int j = i;
+    for (; j > 0 && compare_ranked(&items[j - 1], &r) > 0; j--) items[j] = items[j - 1];
+    items[j] = r;
+  }
   for (i = 0; i < count; i++) {
     items[i].item->prev = i ? items[i - 1].item : items[count - 1].item; /* cJSON: child->prev is the tail */
     items[i].item->next = i + 1 < count ? items[i + 1].item : NULL;
   }
   obj->child = items[0].item;
-  free(items);
+  if (items != few) free(items);
 }
 
 static void canonicalize(cJSON *node, const char *const *order, int n, bool resources) {
