@@ -10,6 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "drlc.h"
 
@@ -86,6 +89,11 @@ static int compile(Ctx *cx) {
 }
 
 int main(int argc, char **argv) {
+#ifdef M_TRIM_THRESHOLD
+  /* Each macro call's scratch arena is freed at the top of the heap, and the next call's takes the
+     same memory again: glibc would give it back to the kernel every time, and fault it in anew. */
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
   if (argc > 1 && strcmp(argv[1], "fmt") == 0) return fmt_main(argc - 1, argv + 1);
   Options opt;
   Arena options_arena = {0};
