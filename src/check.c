@@ -17,7 +17,8 @@
 typedef struct Checker {
   Ctx *cx;
   Program *prog;
-  const char **names;  /* every parameter, resource and condition name, sorted */
+  const char **names;  /* every parameter, resource and condition name, sorted: made for the first
+                          name that does not resolve, for "did you mean" */
   int nnames;
 } Checker;
 
@@ -52,6 +53,7 @@ static const char *describe_regions(Ctx *cx, const Program *p, unsigned mask) {
 static Decl *resolve(Checker *c, const char *name, Loc loc, const Frame *frame) {
   Decl *d = program_find(c->prog, name);
   if (d) return d;
+  if (!c->names) collect_names(c);
   const char *near = closest_name(name, c->names, c->nnames);
   if (near) diag_error(c->cx, loc, frame, "unknown name '%s'; did you mean '%s'?", name, near);
   else diag_error(c->cx, loc, frame, "unknown name '%s'", name);
@@ -172,7 +174,6 @@ static void check_suffix(Checker *c) {
 
 void check_program(Ctx *cx, Program *p) {
   Checker c = {cx, p, NULL, 0};
-  collect_names(&c);
   check_suffix(&c);
   bool any_resource = false;
   for (int i = 0; i < p->decls.len; i++) {
