@@ -30,6 +30,7 @@ static const char *const resource_order[] = {
 
 typedef struct Ranked {
   cJSON *item;
+  const char *key; /* item->string, at hand: a large object is sorted without visiting its items */
   int rank;
 } Ranked;
 
@@ -42,7 +43,7 @@ static int rank_of(const char *key, const char *const *order, int n) {
 static int compare_ranked(const void *pa, const void *pb) {
   const Ranked *a = pa, *b = pb;
   if (a->rank != b->rank) return a->rank < b->rank ? -1 : 1;
-  return strcmp(a->item->string, b->item->string);
+  return strcmp(a->key, b->key);
 }
 
 /* Sorts the members of one object by (rank in order, bytes) and relinks them.  Most objects have a
@@ -54,7 +55,7 @@ static void sort_object(cJSON *obj, const char *const *order, int n) {
   Ranked *items = count <= 16 ? few : malloc(sizeof(Ranked) * (size_t)count);
   if (!items) return;
   int i = 0;
-  for (cJSON *c = obj->child; c; c = c->next, i++) items[i] = (Ranked){c, rank_of(c->string, order, n)};
+  for (cJSON *c = obj->child; c; c = c->next, i++) items[i] = (Ranked){c, c->string, rank_of(c->string, order, n)};
   if (items != few) qsort(items, (size_t)count, sizeof *items, compare_ranked);
   for (i = 1; items == few && i < count; i++) {
     Ranked r = items[i];
