@@ -234,7 +234,7 @@ unsigned map_hash(const char *s) {
 
 static int slot(const Map *m, const char *key, unsigned hash) {
   unsigned i = hash & (unsigned)(m->cap - 1);
-  while (m->keys[i] && strcmp(m->keys[i], key) != 0) i = (i + 1) & (unsigned)(m->cap - 1);
+  while (m->keys[i] && (m->hashes[i] != hash || strcmp(m->keys[i], key) != 0)) i = (i + 1) & (unsigned)(m->cap - 1);
   return (int)i;
 }
 
@@ -246,24 +246,30 @@ void *map_get_hashed(const Map *m, const char *key, unsigned hash) {
 
 void *map_get(const Map *m, const char *key) { return map_get_hashed(m, key, map_hash(key)); }
 
+static void map_insert(Map *m, const char *key, unsigned hash, void *val) {
+  int i = slot(m, key, hash);
+  if (!m->keys[i]) {
+    m->keys[i] = key;
+    m->hashes[i] = hash;
+    m->len++;
+  }
+  m->vals[i] = val;
+}
+
 static void map_grow(Arena *a, Map *m) {
   Map bigger = {0};
   bigger.cap = m->cap ? m->cap * 2 : 8;
   bigger.keys = arena_alloc(a, sizeof(char *) * (size_t)bigger.cap);
   bigger.vals = arena_alloc(a, sizeof(void *) * (size_t)bigger.cap);
+  bigger.hashes = arena_alloc(a, sizeof(unsigned) * (size_t)bigger.cap);
   for (int i = 0; i < m->cap; i++)
-    if (m->keys[i]) map_put(a, &bigger, m->keys[i], m->vals[i]);
+    if (m->keys[i]) map_insert(&bigger, m->keys[i], m->hashes[i], m->vals[i]);
   *m = bigger;
 }
 
 void map_put(Arena *a, Map *m, const char *key, void *val) {
   if ((m->len + 1) * 4 >= m->cap * 3) map_grow(a, m);
-  int i = slot(m, key, map_hash(key));
-  if (!m->keys[i]) {
-    m->keys[i] = key;
-    m->len++;
-  }
-  m->vals[i] = val;
+  map_insert(m, key, map_hash(key), val);
 }
 
 /* ---- PtrMap ---- */

@@ -101,6 +101,8 @@ void vec_push(Arena *a, Vec *v, void *item);
 typedef struct Map {
   const char **keys;
   void **vals;
+  unsigned *hashes;  /* of each key: a probe compares strings only when the hashes match, and growing
+                        does not read the keys again */
   int cap, len;
 } Map;
 
