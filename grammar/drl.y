@@ -149,8 +149,8 @@ name
 ptype
   : IDENT                        { $$ = $1; }
   | TYPE                         { $$ = $1; }
-  | IDENT '<' ptype '>'          { $$ = arena_printf(&lx->cx->arena, "%s<%s>", $1, $3); }
-  | TYPE '<' ptype '>'           { $$ = arena_printf(&lx->cx->arena, "%s<%s>", $1, $3); }
+  | IDENT '<' ptype '>'          { $$ = arena_printf(lx->cx->arena, "%s<%s>", $1, $3); }
+  | TYPE '<' ptype '>'           { $$ = arena_printf(lx->cx->arena, "%s<%s>", $1, $3); }
   ;
 
 opt_default
@@ -300,7 +300,7 @@ parts
 %%
 
 static Node *push(Lexer *lx, Node *list, Node *item) {
-  vec_push(&lx->cx->arena, &list->items, item);
+  vec_push(lx->cx->arena, &list->items, item);
   return list;
 }
 
@@ -357,7 +357,7 @@ static Node *documented(Lexer *lx, Node *n) {
 
 /* The source text of a token, quoted for a message: "'}'", "identifier 'Foo'", "end of file". */
 static const char *describe_token(Lexer *lx, yysymbol_kind_t kind, Loc loc) {
-  Arena *a = &lx->cx->arena;
+  Arena *a = lx->cx->arena;
   if (kind == YYSYMBOL_YYEOF) return "end of file";
   if (kind == YYSYMBOL_STR_BEGIN) return "string";
   int len = loc.end - loc.start;
@@ -380,7 +380,7 @@ static const char *expected_list(Lexer *lx, const yypcontext_t *ctx) {
     if (name[0] == '"') buf_printf(&b, "'%.*s'", (int)strlen(name) - 2, name + 1);
     else buf_adds(&b, name);
   }
-  const char *r = arena_strdup(&lx->cx->arena, b.data);
+  const char *r = arena_strdup(lx->cx->arena, b.data);
   buf_free(&b);
   return r;
 }

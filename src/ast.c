@@ -9,7 +9,7 @@
 #include "drlc.h"
 
 Node *ast_new(Ctx *cx, NodeKind kind, Loc loc) {
-  Node *n = arena_alloc(&cx->arena, sizeof *n);
+  Node *n = arena_alloc(cx->arena, sizeof *n);
   n->kind = kind;
   n->loc = loc;
   n->name_loc = loc;
@@ -97,7 +97,7 @@ const char *ast_doc_before(Ctx *cx, const Source *src, int offset) {
     first = p;
   }
   if (first == line) return NULL;
-  Buf b = {.arena = &cx->arena};
+  Buf b = {.arena = cx->arena};
   for (int p = first; p < line;) {
     int t = skip_blanks(src, p) + 3;
     if (src->text[t] == ' ') t++;
@@ -109,7 +109,7 @@ const char *ast_doc_before(Ctx *cx, const Source *src, int offset) {
     buf_add(&b, src->text + t, (size_t)(end - t));
     p = e + 1;
   }
-  const char *doc = arena_strdup(&cx->arena, b.data ? b.data : "");
+  const char *doc = arena_strdup(cx->arena, b.data ? b.data : "");
   buf_free(&b);
   return doc;
 }

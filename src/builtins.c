@@ -53,7 +53,7 @@ static Value *b_join(Ctx *cx, EvalEnv *env, const Node *call, Value **args) {
   if (list->kind != V_LIST && !val_is_deploy_time(list))
     return fail(cx, env, list->loc, "'join' needs a list, not %s", val_kind_name(list));
   if (list->kind == V_LIST && known(list)) {
-    Buf b = {.arena = &cx->arena};
+    Buf b = {.arena = cx->arena};
     for (int i = 0; i < list->items.len; i++) {
       Value *item = list->items.items[i];
       if (item->kind != V_STR && item->kind != V_NUM) {
@@ -101,7 +101,7 @@ static Value *b_base64(Ctx *cx, EvalEnv *env, const Node *call, Value **args) {
   static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   Value *s = args[0];
   if (s->kind != V_STR) return val_fn(cx, "Fn::Base64", s, call->loc);
-  Buf b = {.arena = &cx->arena};
+  Buf b = {.arena = cx->arena};
   const unsigned char *p = (const unsigned char *)s->s;
   for (size_t i = 0; i < s->len; i += 3) {
     unsigned v = (unsigned)p[i] << 16 | (i + 1 < s->len ? (unsigned)p[i + 1] << 8 : 0) | (i + 2 < s->len ? p[i + 2] : 0);

@@ -17,7 +17,8 @@
 typedef struct Checker {
   Ctx *cx;
   Program *prog;
-  const char **names;  /* every parameter, resource and condition name and the pseudo names, sorted */
+  const char **names;  /* every parameter, resource and condition name and the pseudo names, sorted:
+                          made for the first name that does not resolve, for "did you mean" */
   int nnames;
 } Checker;
 
@@ -27,7 +28,7 @@ static void collect_names(Checker *c) {
   Vec *decls = &c->prog->decls;
   int npseudo = 0;
   while (eval_pseudo_name(npseudo)) npseudo++;
-  c->names = arena_alloc(&c->cx->arena, sizeof(char *) * (size_t)(decls->len + npseudo + 1));
+  c->names = arena_alloc(c->cx->arena, sizeof(char *) * (size_t)(decls->len + npseudo + 1));
   for (int i = 0; i < decls->len; i++) {
     Decl *d = decls->items[i];
     if (d->kind != D_OUTPUT) c->names[c->nnames++] = d->name;
@@ -38,7 +39,7 @@ static void collect_names(Checker *c) {
 
 /* "us-east-1 (primary)" or "us-east-1 (primary) and us-west-2 (secondary)" */
 static const char *describe_regions(Ctx *cx, const Program *p, unsigned mask) {
-  Buf b = {.arena = &cx->arena};
+  Buf b = {.arena = cx->arena};
   int count = 0, total = 0;
   for (int i = 0; i < p->nregions; i++) total += (mask >> i) & 1;
   for (int i = 0; i < p->nregions; i++) {
@@ -47,7 +48,7 @@ static const char *describe_regions(Ctx *cx, const Program *p, unsigned mask) {
     else count++;
     buf_printf(&b, "%s (%s)", p->regions[i].name, p->regions[i].role);
   }
-  const char *r = arena_strdup(&cx->arena, b.data ? b.data : "no region");
+  const char *r = arena_strdup(cx->arena, b.data ? b.data : "no region");
   buf_free(&b);
   return r;
 }
@@ -55,6 +56,7 @@ static const char *describe_regions(Ctx *cx, const Program *p, unsigned mask) {
 static Decl *resolve(Checker *c, const char *name, Loc loc, const Frame *frame) {
   Decl *d = program_find(c->prog, name);
   if (d) return d;
+  if (!c->names) collect_names(c);
   const char *near = closest_name(name, c->names, c->nnames);
   if (near) diag_error(c->cx, loc, frame, "unknown name '%s'; did you mean '%s'?", name, near);
   else diag_error(c->cx, loc, frame, "unknown name '%s'", name);
@@ -175,7 +177,6 @@ static void check_suffix(Checker *c) {
 
 void check_program(Ctx *cx, Program *p) {
   Checker c = {cx, p, NULL, 0};
-  collect_names(&c);
   check_suffix(&c);
   bool any_resource = false;
   for (int i = 0; i < p->decls.len; i++) {

@@ -61,7 +61,7 @@ static char *vformat(Ctx *cx, const char *fmt, va_list ap) {
   va_copy(ap2, ap);
   int n = vsnprintf(NULL, 0, fmt, ap2);
   va_end(ap2);
-  char *p = arena_alloc(&cx->arena, (size_t)n + 1);
+  char *p = arena_alloc(cx->arena, (size_t)n + 1);
   vsnprintf(p, (size_t)n + 1, fmt, ap);
   return p;
 }
@@ -83,7 +83,7 @@ static void print_chain(Ctx *cx, const Frame *f) {
   for (; f; f = f->parent)
     if (f->call.file >= 0)
       print_one(cx, f->call, "note", CYAN, false,
-                arena_printf(&cx->arena, f->function ? "in call of function '%s'" : "in expansion of macro '%s'", f->macro));
+                arena_printf(cx->arena, f->function ? "in call of function '%s'" : "in expansion of macro '%s'", f->macro));
 }
 
 void diag_chain_notes(Ctx *cx, const Frame *frame) {
@@ -129,7 +129,7 @@ static bool allowed_at(Ctx *cx, int file, int offset, const char *name) {
   return false;
 }
 
-static bool silenced(Ctx *cx, const char *name, Loc loc, const Frame *frame) {
+bool diag_silenced(Ctx *cx, const char *name, Loc loc, const Frame *frame) {
   const Vec *off = &cx->opt->disabled_warnings;
   for (int i = 0; i < off->len; i++)
     if (strcmp(off->items[i], name) == 0) return true;
@@ -144,26 +144,26 @@ static bool silenced(Ctx *cx, const char *name, Loc loc, const Frame *frame) {
 static void print_hint(Ctx *cx, bool rule, const char *name, Loc loc) {
   for (int i = 0; i < cx->hinted.len; i++)
     if (strcmp(cx->hinted.items[i], name) == 0) return;
-  vec_push(&cx->arena, &cx->hinted, (void *)name);
-  const char *off = arena_printf(&cx->arena, "turn it off with -Wno-%s, or at this site with '// drlc:allow %s: REASON' on this line or the one above", name, name);
+  vec_push(&cx->root, &cx->hinted, (void *)name); /* kept past the macro call that reports it */
+  const char *off = arena_printf(cx->arena, "turn it off with -Wno-%s, or at this site with '// drlc:allow %s: REASON' on this line or the one above", name, name);
   print_one(cx, loc, "note", CYAN, false,
-            rule || cx->opt->werror ? off : arena_printf(&cx->arena, "-Werror makes it an error; %s", off));
+            rule || cx->opt->werror ? off : arena_printf(cx->arena, "-Werror makes it an error; %s", off));
 }
 
 /* A named diagnostic: a stack rule is an error, a warning is one only under -Werror. */
 static void report_named(Ctx *cx, bool rule, const char *name, Loc loc, const Frame *frame, const char *text) {
-  if (silenced(cx, name, loc, frame)) {
+  if (diag_silenced(cx, name, loc, frame)) {
     cx->last_silenced = true;
     return;
   }
   if (rule || cx->opt->werror) {
-    report_error(cx, loc, frame, arena_printf(&cx->arena, "%s [%s%s]", text, rule ? "" : "-Werror=", name));
+    report_error(cx, loc, frame, arena_printf(cx->arena, "%s [%s%s]", text, rule ? "" : "-Werror=", name));
     if (!cx->last_silenced) print_hint(cx, rule, name, loc);
     return;
   }
   cx->last_silenced = cx->quiet;
   if (cx->quiet) return;
-  print_one(cx, loc, "warning", MAGENTA, true, arena_printf(&cx->arena, "%s [-W%s]", text, name));
+  print_one(cx, loc, "warning", MAGENTA, true, arena_printf(cx->arena, "%s [-W%s]", text, name));
   print_chain(cx, frame);
   print_hint(cx, rule, name, loc);
   cx->warnings++;

@@ -7,7 +7,8 @@
  *
  * write_atomically writes a temporary file in the target's directory and renames it over the target
  * only when everything is written and synced: a failed compile, a full disk or a killed process never
- * leaves a truncated file or replaces a good one.
+ * leaves a truncated file or replaces a good one.  write_template does the same with a template,
+ * printed as it is written, or prints it to standard output.
  */
 #include <errno.h>
 #include <limits.h>
@@ -23,34 +24,41 @@ void ctx_init(Ctx *cx, Options *opt) {
   memset(cx, 0, sizeof *cx);
   cx->opt = opt;
   cx->err = stderr;
-  cx->arena.limit = opt->max_memory;
+  cx->arena = &cx->root;
+  cx->root.limit = opt->max_memory;
   const char *term = getenv("TERM");
   cx->color = opt->color == COLOR_ALWAYS ||
               (opt->color == COLOR_AUTO && isatty(2) && !getenv("NO_COLOR") && term && strcmp(term, "dumb") != 0);
 }
 
 void ctx_free(Ctx *cx) {
-  buf_free(&cx->text);
-  ptrmap_free(&cx->origins);
-  arena_free(&cx->arena);
+  arena_free(&cx->root);
 }
 
-static int write_all(int fd, const char *data, size_t len) {
-  while (len) {
-    ssize_t n = write(fd, data, len);
+/* What a file gets: bytes, or a template printed as it is written. */
+typedef struct Output {
+  const char *data;
+  size_t len;
+  const cJSON *template;
+} Output;
+
+static int write_all(int fd, Output out) {
+  if (out.template) return json_write(out.template, fd);
+  for (const char *data = out.data; out.len;) {
+    ssize_t n = write(fd, data, out.len);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return -1;
     data += n;
-    len -= (size_t)n;
+    out.len -= (size_t)n;
   }
   return 0;
 }
 
 /* A device, a pipe or /dev/stdout is written in place: renaming over it would replace it. */
-static int write_in_place(const char *path, const char *data, size_t len) {
+static int write_in_place(const char *path, Output out) {
   int fd = open(path, O_WRONLY | O_TRUNC | O_NOCTTY);
   if (fd < 0) return -1;
-  int ok = write_all(fd, data, len) == 0;
+  int ok = write_all(fd, out) == 0;
   int saved = errno;
   ok = close(fd) == 0 && ok;
   if (!ok && saved) errno = saved;
@@ -59,18 +67,18 @@ static int write_in_place(const char *path, const char *data, size_t len) {
 
 /* Writes data to a temporary file beside path, syncs it and renames it over path.  A file that
    already exists keeps its permissions; a new one gets 0666 less the umask. */
-static int write_by_rename(Ctx *cx, const char *path, const char *data, size_t len) {
+static int write_by_rename(Ctx *cx, const char *path, Output out) {
   struct stat old;
   bool existed = stat(path, &old) == 0;
   const char *dir = path_dirname(cx, path);
   const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-  char *tmp = arena_printf(&cx->arena, "%s/.%s.XXXXXX", dir, base);
+  char *tmp = arena_printf(cx->arena, "%s/.%s.XXXXXX", dir, base);
   int fd = mkstemp(tmp);
   if (fd < 0) return -1;
   mode_t mask = umask(0);
   umask(mask);
   mode_t mode = existed ? old.st_mode & 07777 : 0666 & ~mask;
-  int ok = write_all(fd, data, len) == 0 && fchmod(fd, mode) == 0 && fsync(fd) == 0;
+  int ok = write_all(fd, out) == 0 && fchmod(fd, mode) == 0 && fsync(fd) == 0;
   int saved = errno;
   ok = close(fd) == 0 && ok;
   if (ok && rename(tmp, path) == 0) return 0;
@@ -80,39 +88,46 @@ static int write_by_rename(Ctx *cx, const char *path, const char *data, size_t l
   return -1;
 }
 
-int write_atomically(Ctx *cx, const char *path, const char *data, size_t len) {
+static int write_output(Ctx *cx, const char *path, Output out) {
   struct stat st;
   char real[PATH_MAX];
   int r;
   errno = 0;
   if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) errno = EISDIR, r = -1;
-  else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) r = write_in_place(path, data, len);
-  else if (realpath(path, real)) r = write_by_rename(cx, real, data, len); /* through symbolic links */
-  else r = write_by_rename(cx, path, data, len);
+  else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) r = write_in_place(path, out);
+  else if (realpath(path, real)) r = write_by_rename(cx, real, out); /* through symbolic links */
+  else r = write_by_rename(cx, path, out);
   if (r) fprintf(stderr, "drlc: error: cannot write '%s': %s\n", path, errno == EISDIR ? "it is a directory" : strerror(errno));
   return r;
 }
 
+int write_atomically(Ctx *cx, const char *path, const char *data, size_t len) {
+  return write_output(cx, path, (Output){data, len, NULL});
+}
+
+int write_template(Ctx *cx, const char *path, const cJSON *template) {
+  if (path) return write_output(cx, path, (Output){NULL, 0, template});
+  return json_write(template, STDOUT_FILENO);
+}
+
 static cJSON *compile_steps(Ctx *cx, Source *src, Program *prog);
 
-/* The recovery point of fatal errors (limits): everything allocated is the arena's, except the
-   template being built, which emit keeps in cx->pending. */
+/* The recovery point of fatal errors (limits): everything allocated is the arena's, or a scratch
+   arena's, released here; the template too. */
 cJSON *compile_source(Ctx *cx, Source *src, Program *prog) {
   jmp_buf bail;
-  cx->pending = NULL;
   cx->at = (Loc){src->id, 0, 0};
   if (setjmp(bail)) {
-    cx->bail = cx->arena.bail = NULL;
-    cJSON_Delete(cx->pending);
-    cx->pending = NULL;
-    if (cx->arena.exhausted) /* located at the last step taken: where the memory went */
+    cx->bail = cx->root.bail = NULL;
+    while (cx->root.scratch) arena_release(cx->root.scratch); /* of the macro calls it unwound */
+    cx->arena = &cx->root;
+    if (cx->root.exhausted) /* located at the last step taken: where the memory went */
       diag_error(cx, cx->at, NULL, "the compile needs more than %zu MiB of memory (see --max-memory)", cx->opt->max_memory >> 20);
     return NULL;
   }
-  cx->bail = cx->arena.bail = &bail;
+  cx->bail = cx->root.bail = &bail;
   cJSON *template = compile_steps(cx, src, prog);
-  cx->bail = cx->arena.bail = NULL;
-  cx->pending = NULL;
+  cx->bail = cx->root.bail = NULL;
   return template;
 }
 
@@ -123,10 +138,6 @@ static cJSON *compile_steps(Ctx *cx, Source *src, Program *prog) {
   check_program(cx, prog);
   /* The template is built even after check errors, so that the rules report in the same run. */
   cJSON *template = emit_template(cx, prog);
-  cx->text.len = 0;
-  json_print(template, &cx->text);
   if (!cx->opt->no_rules) rules_check_template(cx, prog, template);
-  if (!cx->errors) return template;
-  cJSON_Delete(template);
-  return NULL;
+  return cx->errors ? NULL : template;
 }

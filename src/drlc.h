@@ -5,8 +5,10 @@
  *
  * Ownership: everything that lives for one compile (sources, AST nodes, values, declarations,
  * diagnostics text) is allocated from the compile's Arena and freed at once by arena_free().  Nothing
- * allocated from the arena is ever freed alone.  The only other owner is the cJSON tree that emit
- * builds: the caller frees it with cJSON_Delete().  Buf is malloc-backed and freed by whoever made it.
+ * allocated from the arena is ever freed alone; the temporaries of a macro call live in a scratch
+ * arena that is released when the call returns (expand.c copies out what its declarations keep).
+ * The template that emit builds is arena memory too (never cJSON_Delete it).  Buf is malloc-backed
+ * and freed by whoever made it.
  */
 #ifndef DRLC_H
 #define DRLC_H
@@ -38,12 +40,14 @@ typedef struct Ctx Ctx;
 typedef struct Chunk Chunk;
 typedef struct Arena {
   Chunk *head;
-  size_t total;  /* bytes handed out so far */
+  size_t total;  /* bytes handed out and not given back (a scratch arena gives its own back) */
   size_t limit;  /* past this, arena_alloc reports that the budget is spent and bails out */
   jmp_buf *bail; /* where to go then (the compile's recovery point), or NULL to exit(1) */
-  bool deferred; /* set while the emitter runs: spending the budget only marks it exhausted, and the
-                    emitter unwinds once its tree is whole, so no half-built cJSON node leaks */
   bool exhausted;  /* the budget was spent */
+  struct Arena *root;    /* of a scratch arena: the arena whose budget it spends (NULL in a root) */
+  struct Arena *outer;   /* of a scratch arena: the one opened before it on the same root, or NULL */
+  struct Arena *scratch; /* of a root: the innermost scratch arena open on it */
+  struct Arena *spare;   /* of a root: scratch arenas released, to be used again (linked by outer) */
 } Arena;
 
 void *arena_alloc(Arena *a, size_t n); /* zeroed */
@@ -52,13 +56,30 @@ void arena_charge(Arena *a, size_t n);
 char *arena_strndup(Arena *a, const char *s, size_t n);
 char *arena_strdup(Arena *a, const char *s);
 char *arena_printf(Arena *a, const char *fmt, ...) PRINTF(2, 3);
-void arena_free(Arena *a);
+void arena_free(Arena *a); /* with the scratch arenas still open on it */
+/* Scratch arenas hold the temporaries of one piece of work (a macro call): they draw on the root's
+   budget, and arena_release frees all they hold at once and gives it back.  They nest; the innermost
+   is released first. */
+Arena *arena_scratch(Arena *root);
+void arena_release(Arena *scratch);
+/* Could p be in a scratch arena open on a's root?  Exact while they hold few chunks; past that it
+   answers true, so a caller that copies what the answer says copies too much, never too little. */
+bool arena_may_hold(const Arena *a, const void *p);
+
+/* Where a Buf with a sink sends what it holds when it is full and at buf_flush: to fd, or nowhere
+   (fd -1) when only the number of bytes matters. */
+typedef struct Sink {
+  int fd;
+  size_t bytes;  /* handed over so far */
+  int error;     /* errno of the first write that failed, or 0; nothing is written after it */
+} Sink;
 
 typedef struct Buf {
   char *data;
   size_t len, cap;
   Arena *arena;  /* when set, the buffer grows in the arena and buf_free does nothing: a fatal error
                     that unwinds past it leaks nothing.  Every Buf used during a compile is one. */
+  Sink *sink;    /* when set, the buffer is a window of 64 KiB onto the sink (malloc'd, not the arena's) */
 } Buf;
 
 void buf_add(Buf *b, const char *s, size_t n);
@@ -67,6 +88,7 @@ void buf_addc(Buf *b, char c);
 void buf_printf(Buf *b, const char *fmt, ...) PRINTF(2, 3);
 void buf_free(Buf *b);
 void buf_fill(Buf *b, char c, size_t n); /* n copies of c */
+void buf_flush(Buf *b);                  /* hands what a Buf with a sink holds to the sink */
 
 typedef struct Vec {
   void **items;
@@ -79,14 +101,18 @@ void vec_push(Arena *a, Vec *v, void *item);
 typedef struct Map {
   const char **keys;
   void **vals;
+  unsigned *hashes;  /* of each key: a probe compares strings only when the hashes match, and growing
+                        does not read the keys again */
   int cap, len;
 } Map;
 
 void *map_get(const Map *m, const char *key);
+/* The same, with key's map_hash already known: a lookup along a chain of maps hashes once. */
+void *map_get_hashed(const Map *m, const char *key, unsigned hash);
+unsigned map_hash(const char *key);
 void map_put(Arena *a, Map *m, const char *key, void *val);
 
-/* Open-addressing map from addresses to pointers.  Its table is malloc'd, not the arena's: it grows
-   to millions of entries, and an arena would keep every table it outgrew.  ptrmap_free releases it. */
+/* Open-addressing map from addresses to pointers, in an arena like Map. */
 typedef struct PtrMap {
   const void **keys;
   void **vals;
@@ -94,8 +120,7 @@ typedef struct PtrMap {
 } PtrMap;
 
 void *ptrmap_get(const PtrMap *m, const void *key);
-void ptrmap_put(PtrMap *m, const void *key, void *val);
-void ptrmap_free(PtrMap *m);
+void ptrmap_put(Arena *a, PtrMap *m, const void *key, void *val);
 
 int edit_distance(const char *a, const char *b, int cutoff);
 /* The candidate closest to name (small edit distance, or equal ignoring case), or NULL. */
@@ -134,6 +159,7 @@ long utf8_invalid_offset(const char *text, size_t len, bool nul_is_invalid);
 typedef struct Frame {
   const char *macro;
   bool function;      /* a call of let f(...) = ..., not of a macro */
+  bool scratch;       /* made in a macro call's scratch arena (see expand.c) */
   Loc call;
   const struct Frame *parent;
   int depth;
@@ -146,6 +172,8 @@ void diag_warning(Ctx *cx, const char *name, Loc loc, const Frame *frame, const 
 /* A stack rule: an error named NAME, which -Wno-NAME or "drlc:allow NAME" (with a reason) turns off
    for the whole program or one site. */
 void diag_rule(Ctx *cx, const char *name, Loc loc, const Frame *frame, const char *fmt, ...) PRINTF(5, 6);
+/* Is the warning or rule NAME off at loc (-Wno-NAME, or "drlc:allow NAME" there or at a call site)? */
+bool diag_silenced(Ctx *cx, const char *name, Loc loc, const Frame *frame);
 /* A note belongs to the diagnostic printed just before it; it is dropped if that one was silenced. */
 void diag_note(Ctx *cx, Loc loc, const char *fmt, ...) PRINTF(3, 4);
 /* An error after which the compile cannot go on (a limit): reports it and unwinds to the recovery
@@ -251,22 +279,33 @@ typedef enum ValueKind {
 typedef struct Value {
   ValueKind kind;
   Loc loc;
-  const Frame *frame;
-  bool b;
+  bool b;             /* V_BOOL */
   bool error;         /* made after an error was reported: later checks stay quiet about it */
   bool deploy;        /* it, or something in it, is known only at deploy time */
+  bool scratch;       /* made in a macro call's scratch arena: copied out if a declaration keeps it */
   int depth;          /* nesting of lists, objects and intrinsics below it */
   long size;          /* values in its tree, shared parts counted each time: what walking it costs */
-  double num;
-  const char *s;      /* V_STR text, V_REF/V_GETATT target, V_FN name */
-  size_t len;         /* V_STR length */
-  const char *attr;   /* V_GETATT attribute */
-  Vec items;          /* V_LIST, V_SUB parts */
-  Vec keys;           /* V_OBJECT keys (const char *), in order */
-  struct Value *arg;  /* V_FN argument */
-  unsigned mask;      /* V_ROLE */
-  const Node *macro;  /* V_MACRO definition */
-  struct Scope *scope;/* V_MACRO: the scope it was defined in */
+  const Frame *frame;
+  union {             /* what each kind holds (val_new zeroes it): read only the fields of v->kind */
+    double num;       /* V_NUM */
+    struct {
+      const char *s;  /* V_STR text, V_REF/V_GETATT target, V_FN name */
+      union {
+        size_t len;          /* V_STR length */
+        const char *attr;    /* V_GETATT attribute (NULL in a V_REF) */
+        struct Value *arg;   /* V_FN argument */
+      };
+      unsigned mask;  /* V_ROLE; and a V_FN for a region choice (see above) */
+    };
+    struct {
+      Vec items;      /* V_LIST, V_SUB parts, V_OBJECT values */
+      Vec keys;       /* V_OBJECT keys (const char *), in order */
+    };
+    struct {
+      const Node *macro;   /* V_MACRO definition */
+      struct Scope *scope; /* V_MACRO: the scope it was defined in */
+    };
+  };
 } Value;
 
 Value *val_new(Ctx *cx, ValueKind kind, Loc loc);
@@ -412,17 +451,22 @@ void report_markdown(Ctx *cx, Program *p, const cJSON *template, Buf *out);
 /* Writes the source map; returns nonzero (with a message) if it cannot be written. */
 int write_source_map(Ctx *cx, Program *p, const cJSON *template, const char *path);
 int write_atomically(Ctx *cx, const char *path, const char *data, size_t len);
+/* The template to path (atomically, as write_atomically), or to standard output if path is NULL;
+   nonzero if it could not be written (with a message for a path). */
+int write_template(Ctx *cx, const char *path, const cJSON *template);
 
 /* ---- emit.c / json_print.c: the template ------------------------------------------------- */
-/* Builds the template; every cJSON node made from a Value is recorded in cx->origins. */
+/* Builds the template in the compile's arena; it lives until ctx_free. */
 cJSON *emit_template(Ctx *cx, Program *p);
 /* The Value a node of the template was made from, or NULL. */
-const Value *emit_origin(Ctx *cx, const cJSON *node);
+const Value *emit_origin(const cJSON *node);
 /* Reorders every object: the template's sections and each resource's attributes in
    CloudFormation's documented order, every other object's keys in byte order. */
 void json_canonicalize(cJSON *template);
 /* Prints with two-space indentation and one trailing newline. */
 void json_print(const cJSON *item, Buf *out);
+size_t json_print_size(const cJSON *item); /* what json_print would write, in bytes */
+int json_write(const cJSON *item, int fd);  /* json_print to fd: 0, or -1 with errno set */
 /* The shortest text that reads back as n; integers without a fraction.  buf holds 32 bytes. */
 const char *json_format_number(double n, char *buf);
 
@@ -465,7 +509,9 @@ int cli_parse(int argc, char **argv, Options *opt, Arena *a);
 void cli_usage(FILE *f);
 
 struct Ctx {
-  Arena arena;
+  Arena root;         /* the compile's memory: sources, syntax trees, declarations, the template */
+  Arena *arena;       /* where allocation goes: &root, or the scratch arena of the macro call being
+                         expanded (expand.c), which holds its temporaries; registries use root */
   Options *opt;
   FILE *err;          /* where diagnostics go: stderr, or a memory stream in the unit tests */
   Vec sources;        /* Source *, indexed by id */
@@ -478,10 +524,7 @@ struct Ctx {
   Loc at;             /* where the work is: the location of the last step, for errors without one */
   Program *prog;      /* the program being expanded */
   Map files;          /* path -> Source, so that each file is read once */
-  PtrMap origins;     /* cJSON node -> the Value it was made from (emit.c) */
   jmp_buf *bail;      /* the recovery point of a fatal error, set by compile_source */
-  cJSON *pending;     /* the template being built, freed if a fatal error unwinds */
-  Buf text;           /* the template printed, once: its size is checked and it is what is written */
   bool quiet;         /* past the error limit: count, but print no more */
 };
 

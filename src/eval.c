@@ -21,7 +21,7 @@ struct Scope {
 };
 
 Scope *scope_new(Ctx *cx, Scope *parent) {
-  Scope *s = arena_alloc(&cx->arena, sizeof *s);
+  Scope *s = arena_alloc(cx->arena, sizeof *s);
   s->parent = parent;
   return s;
 }
@@ -40,7 +40,7 @@ void scope_each(Scope *s, void (*f)(void *ctx, const char *name, Value *v), void
   free(names);
 }
 
-void scope_bind(Ctx *cx, Scope *s, const char *name, Value *v) { map_put(&cx->arena, &s->names, name, v); }
+void scope_bind(Ctx *cx, Scope *s, const char *name, Value *v) { map_put(cx->arena, &s->names, name, v); }
 
 Value *scope_lookup_here(Scope *s, const char *name) { return map_get(&s->names, name); }
 
@@ -57,8 +57,9 @@ int scope_macro_names(Scope *s, const char **out, int max) {
 }
 
 Value *scope_lookup(Scope *s, const char *name) {
+  unsigned hash = map_hash(name);
   for (; s; s = s->parent) {
-    Value *v = map_get(&s->names, name);
+    Value *v = map_get_hashed(&s->names, name, hash);
     if (v) return v;
   }
   return NULL;
@@ -89,7 +90,7 @@ Value *eval_error_value(Ctx *cx, Loc loc) {
 /* Shortest text that reads back as the same double; integers without a fraction. */
 static const char *format_number(Ctx *cx, double n) {
   char buf[32];
-  return arena_strdup(&cx->arena, json_format_number(n, buf));
+  return arena_strdup(cx->arena, json_format_number(n, buf));
 }
 
 const char *eval_format_number(Ctx *cx, double n) { return format_number(cx, n); }
@@ -144,7 +145,7 @@ static Value *eval_string_node(Ctx *cx, EvalEnv *env, const Node *n) {
     return v;
   }
   Value *sub = val_new(cx, V_SUB, n->loc);
-  Buf text = {.arena = &cx->arena};
+  Buf text = {.arena = cx->arena};
   for (int i = 0; i < n->items.len; i++) {
     const Node *part = n->items.items[i];
     if (part->kind == N_TEXT) buf_add(&text, part->text, part->len);
@@ -155,7 +156,7 @@ static Value *eval_string_node(Ctx *cx, EvalEnv *env, const Node *n) {
 
 static Value *concat_strings(Ctx *cx, Value *a, Value *b, Loc loc, const Frame *frame) {
   Value *sub = val_new(cx, V_SUB, loc);
-  Buf text = {.arena = &cx->arena};
+  Buf text = {.arena = cx->arena};
   add_part(cx, sub, &text, a, a->loc, frame);
   add_part(cx, sub, &text, b, b->loc, frame);
   return finish_string(cx, sub, &text, loc);
@@ -535,7 +536,7 @@ static Value *eval_dot(Ctx *cx, EvalEnv *env, const Node *n) {
   if (target->kind == V_GETATT) {
     Value *v = val_new(cx, V_GETATT, n->loc);
     v->s = target->s;
-    v->attr = arena_printf(&cx->arena, "%s.%s", target->attr, n->name);
+    v->attr = arena_printf(cx->arena, "%s.%s", target->attr, n->name);
     v->frame = env->frame;
     return v;
   }

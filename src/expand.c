@@ -11,6 +11,13 @@
  * the names that module imported with `use`).  Nothing bound inside a block leaks out of it.  A file's
  * top level is two scopes: what it imported (below) and what it defines (above), so that a module
  * exports only its own names, and its own definitions may shadow imported ones.
+ *
+ * Memory: a macro call runs in a scratch arena (arena.c) that holds its scopes, arguments and
+ * intermediate values, and is released when the call returns.  Only declarations outlive a call, and
+ * they live in the compile's arena (cx->root) with the program's maps; when the call returns, the
+ * Values and Frames they reference that were made in a scratch arena are copied there (keep_decls),
+ * once each, shared parts staying shared.  `use` (which adds sources and scopes) runs only at the top
+ * level of a file, never inside a call.
  */
 #include <ctype.h>
 #include <string.h>
@@ -53,7 +60,7 @@ static bool valid_logical_id(const char *s) {
 
 /* "payments-table" -> "PaymentsTable", for "did you mean". */
 static const char *pascal_case(Ctx *cx, const char *s) {
-  Buf b = {.arena = &cx->arena};
+  Buf b = {.arena = cx->arena};
   bool up = true;
   for (const char *p = s; *p; p++) {
     if (!isalnum((unsigned char)*p)) { up = true; continue; }
@@ -61,7 +68,7 @@ static const char *pascal_case(Ctx *cx, const char *s) {
     buf_addc(&b, up ? (char)toupper((unsigned char)*p) : *p);
     up = false;
   }
-  const char *r = b.len ? arena_strdup(&cx->arena, b.data) : NULL;
+  const char *r = b.len ? arena_strdup(cx->arena, b.data) : NULL;
   buf_free(&b);
   return r;
 }
@@ -79,9 +86,9 @@ static bool check_logical_id(Ctx *cx, const char *name, Loc loc, const Frame *fr
 }
 
 static Decl *new_decl(Expander *ex, EvalEnv *env, DeclKind kind, const char *name, const Node *s) {
-  Decl *d = arena_alloc(&ex->cx->arena, sizeof *d);
+  Decl *d = arena_alloc(&ex->cx->root, sizeof *d); /* outlives the call, as the maps that hold it */
   d->kind = kind;
-  d->name = name;
+  d->name = arena_strdup(&ex->cx->root, name);
   d->loc = s->loc;
   d->name_loc = s->name_loc;
   d->frame = env->frame;
@@ -109,8 +116,8 @@ static bool declare(Expander *ex, Decl *d) {
     diag_chain_notes(cx, old->frame);
     return false;
   }
-  map_put(&cx->arena, names, d->name, d);
-  vec_push(&cx->arena, &ex->prog->decls, d);
+  map_put(&cx->root, names, d->name, d);
+  vec_push(&cx->root, &ex->prog->decls, d);
   return true;
 }
 
@@ -464,7 +471,7 @@ static bool collect_arguments(Ctx *cx, EvalEnv *env, const Node *call, const Nod
 /* The scope a body runs in: its parameters bound to the arguments or their defaults. */
 static Scope *bind_arguments(Ctx *cx, EvalEnv *caller, const Node *call, Value *fn, EvalEnv *body) {
   const Node *def = fn->macro;
-  Value **slots = arena_alloc(&cx->arena, sizeof(Value *) * (size_t)(def->params.len + 1));
+  Value **slots = arena_alloc(cx->arena, sizeof(Value *) * (size_t)(def->params.len + 1));
   if (!collect_arguments(cx, caller, call, def, slots)) return NULL;
   Scope *scope = scope_new(cx, fn->scope);
   body->scope = scope;
@@ -497,9 +504,10 @@ static EvalEnv *enter(Ctx *cx, EvalEnv *caller, const Node *call, Value *fn, boo
     diag_error(cx, call->loc, caller->frame, "macro expansion is nested deeper than %d (see --max-depth)", cx->opt->max_depth);
     return NULL;
   }
-  Frame *f = arena_alloc(&cx->arena, sizeof *f);
-  *f = (Frame){fn->macro->name, function, call->loc, caller->frame, depth};
-  EvalEnv *body = arena_alloc(&cx->arena, sizeof *body);
+  Frame *f = arena_alloc(cx->arena, sizeof *f);
+  *f = (Frame){.macro = fn->macro->name, .function = function, .scratch = cx->arena != &cx->root, .call = call->loc,
+               .parent = caller->frame, .depth = depth};
+  EvalEnv *body = arena_alloc(cx->arena, sizeof *body);
   *body = *caller;
   body->frame = f;
   body->src = source_get(cx, fn->macro->loc.file);
@@ -523,6 +531,80 @@ static void unknown_macro(Ctx *cx, EvalEnv *env, const Node *s) {
   else diag_error(cx, s->name_loc, env->frame, "unknown macro '%s'", s->name);
 }
 
+/* ---- what a macro call leaves behind: its declarations, copied out of its scratch arena ---- */
+
+typedef struct Keeper {
+  Ctx *cx;
+  PtrMap copies; /* a Value or Frame of a scratch arena -> its copy in the compile's arena; the table
+                    is in the call's scratch arena, released with it */
+} Keeper;
+
+static const char *keep_text(Keeper *k, const char *s, size_t len) {
+  return s && arena_may_hold(k->cx->arena, s) ? arena_strndup(&k->cx->root, s, len) : s;
+}
+
+static const char *keep_string(Keeper *k, const char *s) { return s ? keep_text(k, s, strlen(s)) : NULL; }
+
+static const Frame *keep_frame(Keeper *k, const Frame *f) {
+  if (!f || !f->scratch) return f;
+  Frame *copy = ptrmap_get(&k->copies, f);
+  if (copy) return copy;
+  copy = arena_alloc(&k->cx->root, sizeof *copy);
+  *copy = *f;
+  copy->scratch = false;
+  ptrmap_put(k->cx->arena, &k->copies, f, copy);
+  copy->parent = keep_frame(k, f->parent);
+  return copy;
+}
+
+static void keep_vec(Keeper *k, Vec *v) {
+  void **items = v->len ? arena_alloc(&k->cx->root, sizeof(void *) * (size_t)v->len) : NULL;
+  if (v->len) memcpy(items, v->items, sizeof(void *) * (size_t)v->len);
+  *v = (Vec){items, v->len, v->len};
+}
+
+static Value *keep_value(Keeper *k, Value *v) {
+  if (!v || !v->scratch) return v; /* made in the compile's arena, and so is all it holds */
+  Value *copy = ptrmap_get(&k->copies, v);
+  if (copy) return copy;
+  copy = arena_alloc(&k->cx->root, sizeof *copy);
+  *copy = *v;
+  copy->scratch = false;
+  ptrmap_put(k->cx->arena, &k->copies, v, copy);
+  copy->frame = keep_frame(k, v->frame);
+  switch (v->kind) {
+  case V_STR: copy->s = keep_text(k, v->s, v->len); break;
+  case V_REF: copy->s = keep_string(k, v->s); break;
+  case V_GETATT: copy->s = keep_string(k, v->s); copy->attr = keep_string(k, v->attr); break;
+  case V_FN: copy->arg = keep_value(k, v->arg); break; /* v->s is a constant name */
+  case V_LIST: case V_SUB: case V_OBJECT:
+    keep_vec(k, &copy->items);
+    for (int i = 0; i < copy->items.len; i++) copy->items.items[i] = keep_value(k, copy->items.items[i]);
+    if (v->kind != V_OBJECT) break;
+    keep_vec(k, &copy->keys);
+    for (int i = 0; i < copy->keys.len; i++) copy->keys.items[i] = (void *)keep_string(k, copy->keys.items[i]);
+    break;
+  default: break; /* V_MACRO cannot be a declaration's value: eval refuses it */
+  }
+  return copy;
+}
+
+/* Points the declarations made since `first` at copies of what they hold in scratch arenas. */
+static void keep_decls(Ctx *cx, int first) {
+  Keeper k = {cx, {0}};
+  for (int i = first; i < cx->prog->decls.len; i++) {
+    Decl *d = cx->prog->decls.items[i];
+    d->frame = keep_frame(&k, d->frame);
+    d->user_condition = keep_string(&k, d->user_condition);
+    d->props = keep_value(&k, d->props);
+    d->value = keep_value(&k, d->value);
+    d->depends_on = keep_value(&k, d->depends_on);
+    d->deletion_policy = keep_value(&k, d->deletion_policy);
+    d->update_replace_policy = keep_value(&k, d->update_replace_policy);
+    d->metadata = keep_value(&k, d->metadata);
+  }
+}
+
 static void exec_call(Expander *ex, EvalEnv *env, const Node *s) {
   Ctx *cx = ex->cx;
   Value *fn = scope_lookup(env->scope, s->name);
@@ -531,9 +613,14 @@ static void exec_call(Expander *ex, EvalEnv *env, const Node *s) {
     diag_error(cx, s->name_loc, env->frame, "'%s' is a function; its value would be lost here", s->name);
     return;
   }
+  Arena *outer = cx->arena;
+  int first = ex->prog->decls.len;
+  cx->arena = arena_scratch(&cx->root);
   EvalEnv *body = enter(cx, env, s, fn, false);
-  if (!body || !bind_arguments(cx, env, s, fn, body)) return;
-  exec_block(ex, body, fn->macro, LEVEL_BLOCK);
+  if (body && bind_arguments(cx, env, s, fn, body)) exec_block(ex, body, fn->macro, LEVEL_BLOCK);
+  keep_decls(cx, first);
+  arena_release(cx->arena);
+  cx->arena = outer;
 }
 
 /* ---- modules ---- */
@@ -557,7 +644,7 @@ static void import_name(void *ctx, const char *name, Value *v) {
 }
 
 static void report_cycle(Expander *ex, const Node *use, Module *m) {
-  Buf chain = {.arena = &ex->cx->arena};
+  Buf chain = {.arena = ex->cx->arena};
   int i = 0;
   while (i < ex->loading.len && ex->loading.items[i] != m) i++;
   for (; i < ex->loading.len; i++) buf_printf(&chain, "%s -> ", ((Module *)ex->loading.items[i])->src->path);
@@ -575,12 +662,12 @@ static Module *load_module(Expander *ex, EvalEnv *env, const Node *use, const ch
     if (m->loading) { report_cycle(ex, use, m); return NULL; }
     return m;
   }
-  m = arena_alloc(&cx->arena, sizeof *m);
+  m = arena_alloc(cx->arena, sizeof *m);
   m->src = src;
   m->scope = scope_new(cx, scope_new(cx, NULL)); /* own definitions over imports */
   m->loading = true;
-  map_put(&cx->arena, &ex->modules, src->path, m);
-  vec_push(&cx->arena, &ex->loading, m);
+  map_put(cx->arena, &ex->modules, src->path, m);
+  vec_push(cx->arena, &ex->loading, m);
   Node *prog = parse_source(cx, src);
   EvalEnv menv = {m->scope, NULL, ex->prog->universe, src};
   exec_block(ex, &menv, prog, LEVEL_MODULE);

@@ -779,7 +779,7 @@ static bool same_tree(const Node *a, const Node *b) {
 
 /* Does `text` parse to the same tree as the source?  Reports an internal error if not. */
 static bool same_meaning(Ctx *cx, Source *src, const Node *tree, const char *text, size_t len) {
-  const char *path = arena_printf(&cx->arena, "%s (formatted)", src->path);
+  const char *path = arena_printf(cx->arena, "%s (formatted)", src->path);
   Source *again = source_add(cx, path, src->dir, text, len, src->is_stdlib);
   int errors = cx->errors;
   bool quiet = cx->quiet;
@@ -808,7 +808,7 @@ static char *layout(Ctx *cx, Source *src, Node *tree, size_t *len) {
     if (text.len) buf_addc(&text, '\n');
     apply_alignment(&f, &text);
   }
-  char *copy = ok ? arena_strndup(&cx->arena, text.data ? text.data : "", text.len) : NULL;
+  char *copy = ok ? arena_strndup(cx->arena, text.data ? text.data : "", text.len) : NULL;
   *len = text.len;
   buf_free(&text);
   buf_free(&f.tokbuf);

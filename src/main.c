@@ -10,6 +10,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "drlc.h"
 
@@ -20,7 +23,7 @@ static const char *make_escape(Ctx *cx, const char *path) {
     if (*p == '$') buf_addc(&b, '$');
     buf_addc(&b, *p);
   }
-  const char *r = arena_strdup(&cx->arena, b.data ? b.data : "");
+  const char *r = arena_strdup(cx->arena, b.data ? b.data : "");
   buf_free(&b);
   return r;
 }
@@ -31,7 +34,7 @@ static void dependency_rule(Ctx *cx, Program *p, Buf *out) {
   const char *target = opt->output;
   if (!target) {
     const char *dot = strrchr(opt->input, '.');
-    target = arena_printf(&cx->arena, "%.*s.json", dot ? (int)(dot - opt->input) : (int)strlen(opt->input), opt->input);
+    target = arena_printf(cx->arena, "%.*s.json", dot ? (int)(dot - opt->input) : (int)strlen(opt->input), opt->input);
   }
   buf_printf(out, "%s: %s", make_escape(cx, target), make_escape(cx, opt->input));
   for (int i = 0; i < p->files_read.len; i++) buf_printf(out, " \\\n  %s", make_escape(cx, p->files_read.items[i]));
@@ -69,9 +72,7 @@ static int write_outputs(Ctx *cx, Program *p, cJSON *template) {
     report_markdown(cx, p, template, &out);
     fwrite(out.data, 1, out.len, stdout);
   } else if (!opt->check_only && !opt->deps && !status) {
-    const Buf *text = &cx->text; /* printed by the driver */
-    if (opt->output) status = write_atomically(cx, opt->output, text->data, text->len) ? 1 : 0;
-    else if (fwrite(text->data, 1, text->len, stdout) != text->len || fflush(stdout) != 0) status = 1;
+    if (fflush(stdout) != 0 || write_template(cx, opt->output, template)) status = 1;
   }
   buf_free(&out);
   return status;
@@ -80,15 +81,19 @@ static int write_outputs(Ctx *cx, Program *p, cJSON *template) {
 static int compile(Ctx *cx) {
   Source *src = read_main(cx);
   if (!src) return 2;
-  Program *prog = arena_alloc(&cx->arena, sizeof *prog);
+  Program *prog = arena_alloc(cx->arena, sizeof *prog);
   cJSON *template = compile_source(cx, src, prog);
   int status = cx->errors ? 1 : write_outputs(cx, prog, template);
   diag_summary(cx);
-  cJSON_Delete(template);
   return status;
 }
 
 int main(int argc, char **argv) {
+#ifdef M_TRIM_THRESHOLD
+  /* Each macro call's scratch arena is freed at the top of the heap, and the next call's takes the
+     same memory again: glibc would give it back to the kernel every time, and fault it in anew. */
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
   if (argc > 1 && strcmp(argv[1], "fmt") == 0) return fmt_main(argc - 1, argv + 1);
   Options opt;
   Arena options_arena = {0};

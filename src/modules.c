@@ -24,7 +24,7 @@
 /* ---- reading ---- */
 
 static char *read_fd(Ctx *cx, int fd, size_t *len, size_t limit) {
-  Buf b = {.arena = &cx->arena};
+  Buf b = {.arena = cx->arena};
   char chunk[65536];
   for (;;) {
     ssize_t n = read(fd, chunk, sizeof chunk);
@@ -34,7 +34,7 @@ static char *read_fd(Ctx *cx, int fd, size_t *len, size_t limit) {
     if (b.len + (size_t)n > limit) { buf_free(&b); errno = EFBIG; return NULL; }
     buf_add(&b, chunk, (size_t)n);
   }
-  char *text = arena_alloc(&cx->arena, b.len + 1);
+  char *text = arena_alloc(cx->arena, b.len + 1);
   if (b.len) memcpy(text, b.data, b.len);
   *len = b.len;
   buf_free(&b);
@@ -66,7 +66,7 @@ char *read_whole_file(Ctx *cx, const char *path, size_t *len, size_t limit) {
 }
 
 static const char *read_error(Ctx *cx, size_t limit) {
-  if (errno == EFBIG) return arena_printf(&cx->arena, "it is larger than the limit of %zu bytes (see --max-file-size)", limit);
+  if (errno == EFBIG) return arena_printf(cx->arena, "it is larger than the limit of %zu bytes (see --max-file-size)", limit);
   if (errno == EISDIR) return "it is a directory";
   if (errno == ENODEV) return "it is not a regular file";
   return strerror(errno);
@@ -75,16 +75,16 @@ static const char *read_error(Ctx *cx, size_t limit) {
 /* ---- paths ---- */
 
 static const char *join_path(Ctx *cx, const char *dir, const char *file) {
-  if (!dir || !*dir || strcmp(dir, ".") == 0 || file[0] == '/') return arena_strdup(&cx->arena, file);
+  if (!dir || !*dir || strcmp(dir, ".") == 0 || file[0] == '/') return arena_strdup(cx->arena, file);
   size_t n = strlen(dir);
-  return arena_printf(&cx->arena, "%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", file);
+  return arena_printf(cx->arena, "%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", file);
 }
 
 const char *path_dirname(Ctx *cx, const char *path) {
   const char *slash = strrchr(path, '/');
   if (!slash) return ".";
   if (slash == path) return "/";
-  return arena_strndup(&cx->arena, path, (size_t)(slash - path));
+  return arena_strndup(cx->arena, path, (size_t)(slash - path));
 }
 
 static bool valid_module_name(const char *name) {
@@ -107,11 +107,11 @@ static const StdlibModule *find_stdlib(const char *file) {
 }
 
 static Source *stdlib_source(Ctx *cx, const StdlibModule *m) {
-  const char *path = arena_printf(&cx->arena, "<stdlib>/%s.drl", m->name);
+  const char *path = arena_printf(cx->arena, "<stdlib>/%s.drl", m->name);
   Source *s = map_get(&cx->files, path);
   if (!s) {
     s = source_add(cx, path, NULL, (const char *)m->text, m->len, true);
-    map_put(&cx->arena, &cx->files, s->path, s);
+    map_put(&cx->root, &cx->files, s->path, s);
   }
   return s;
 }
@@ -143,8 +143,8 @@ static Source *try_dir(Ctx *cx, const char *dir, const char *file, const Source 
     return NULL;
   }
   s = source_add(cx, path, path_dirname(cx, path), text, len, false);
-  map_put(&cx->arena, &cx->files, s->path, s);
-  vec_push(&cx->arena, &cx->prog->files_read, (void *)s->path);
+  map_put(&cx->root, &cx->files, s->path, s);
+  vec_push(&cx->root, &cx->prog->files_read, (void *)s->path);
   return s;
 }
 
@@ -155,7 +155,7 @@ static void env_path_dirs(Ctx *cx, Vec *out) {
   for (const char *p = env; *p;) {
     const char *colon = strchr(p, ':');
     size_t n = colon ? (size_t)(colon - p) : strlen(p);
-    if (n) vec_push(&cx->arena, out, arena_strndup(&cx->arena, p, n));
+    if (n) vec_push(cx->arena, out, arena_strndup(cx->arena, p, n));
     p += n + (colon != NULL);
   }
 }
@@ -166,12 +166,12 @@ Source *modules_load(Ctx *cx, const char *name, const Source *from, Loc at) {
     return NULL;
   }
   size_t n = strlen(name);
-  const char *file = n > 4 && strcmp(name + n - 4, ".drl") == 0 ? name : arena_printf(&cx->arena, "%s.drl", name);
+  const char *file = n > 4 && strcmp(name + n - 4, ".drl") == 0 ? name : arena_printf(cx->arena, "%s.drl", name);
   const StdlibModule *std = find_stdlib(file);
   if (from->is_stdlib && std) return stdlib_source(cx, std);
   Vec dirs = {0};
-  if (!from->is_stdlib) vec_push(&cx->arena, &dirs, (void *)(from->dir ? from->dir : "."));
-  for (int i = 0; i < cx->opt->include_dirs.len; i++) vec_push(&cx->arena, &dirs, cx->opt->include_dirs.items[i]);
+  if (!from->is_stdlib) vec_push(cx->arena, &dirs, (void *)(from->dir ? from->dir : "."));
+  for (int i = 0; i < cx->opt->include_dirs.len; i++) vec_push(cx->arena, &dirs, cx->opt->include_dirs.items[i]);
   env_path_dirs(cx, &dirs);
   bool failed = false;
   for (int i = 0; i < dirs.len && !failed; i++) {
@@ -181,7 +181,7 @@ Source *modules_load(Ctx *cx, const char *name, const Source *from, Loc at) {
   if (failed) return NULL;
   if (std) return stdlib_source(cx, std);
   diag_error(cx, at, NULL, "module '%s' not found", name);
-  Buf places = {.arena = &cx->arena};
+  Buf places = {.arena = cx->arena};
   for (int i = 0; i < dirs.len; i++) buf_printf(&places, "%s, ", join_path(cx, dirs.items[i], file));
   buf_printf(&places, "<stdlib>/%s", file);
   diag_note(cx, at, "searched %s", places.data);
@@ -244,7 +244,7 @@ Value *modules_read_file(Ctx *cx, const char *path, const Source *from, Loc at, 
     diag_error(cx, at, frame, "'%s' is not UTF-8 text", full);
     return NULL;
   }
-  vec_push(&cx->arena, &cx->prog->files_read, (void *)full);
+  vec_push(&cx->root, &cx->prog->files_read, arena_strdup(&cx->root, full));
   Value *v = val_new(cx, V_STR, at);
   v->s = text;
   v->len = len;

@@ -23,7 +23,7 @@ static bool check_encoding(Ctx *cx, const Source *src) {
 }
 
 Node *parse_source(Ctx *cx, Source *src) {
-  Lexer *lx = arena_alloc(&cx->arena, sizeof *lx);
+  Lexer *lx = arena_alloc(cx->arena, sizeof *lx);
   lx->cx = cx;
   lx->src = src;
   if (src->len > (size_t)1 << 30 || !check_encoding(cx, src)) return ast_new(cx, S_BLOCK, (Loc){src->id, 0, 0});

@@ -20,13 +20,13 @@ static const char *where(Ctx *cx, Loc loc) {
   if (!s) return "";
   int line, col;
   source_linecol(s, loc.start, &line, &col);
-  return arena_printf(&cx->arena, "%s:%d:%d", s->path, line, col);
+  return arena_printf(cx->arena, "%s:%d:%d", s->path, line, col);
 }
 
 static cJSON *chain(Ctx *cx, const Frame *f) {
   cJSON *list = cJSON_CreateArray();
   for (; f; f = f->parent)
-    cJSON_AddItemToArray(list, cJSON_CreateString(arena_printf(&cx->arena, "%s %s", where(cx, f->call), f->macro)));
+    cJSON_AddItemToArray(list, cJSON_CreateString(arena_printf(cx->arena, "%s %s", where(cx, f->call), f->macro)));
   return list;
 }
 
@@ -36,9 +36,9 @@ static void property_paths(Ctx *cx, const Value *v, const char *path, cJSON *out
   if (*path) cJSON_AddStringToObject(out, path, where(cx, v->loc));
   if (v->kind == V_OBJECT)
     for (int i = 0; i < v->keys.len; i++)
-      property_paths(cx, v->items.items[i], arena_printf(&cx->arena, "%s%s%s", path, *path ? "." : "", (const char *)v->keys.items[i]), out);
+      property_paths(cx, v->items.items[i], arena_printf(cx->arena, "%s%s%s", path, *path ? "." : "", (const char *)v->keys.items[i]), out);
   if (v->kind == V_LIST)
-    for (int i = 0; i < v->items.len; i++) property_paths(cx, v->items.items[i], arena_printf(&cx->arena, "%s[%d]", path, i), out);
+    for (int i = 0; i < v->items.len; i++) property_paths(cx, v->items.items[i], arena_printf(cx->arena, "%s[%d]", path, i), out);
 }
 
 static cJSON *map_entry(Ctx *cx, const Decl *d) {
@@ -75,22 +75,22 @@ int write_source_map(Ctx *cx, Program *p, const cJSON *template, const char *pat
 /* ---- the DR readiness report ---- */
 
 static const char *regions_of(Ctx *cx, const Program *p, unsigned mask) {
-  Buf b = {.arena = &cx->arena};
+  Buf b = {.arena = cx->arena};
   for (int i = 0; i < p->nregions; i++)
     if (mask & (1u << i)) buf_printf(&b, "%s%s", b.len ? ", " : "", p->regions[i].name);
-  const char *r = arena_strdup(&cx->arena, b.data ? b.data : "-");
+  const char *r = arena_strdup(cx->arena, b.data ? b.data : "-");
   buf_free(&b);
   return r;
 }
 
 static const char *strings_of(Ctx *cx, const cJSON *list, const char *key) {
-  Buf b = {.arena = &cx->arena};
+  Buf b = {.arena = cx->arena};
   const cJSON *item;
   cJSON_ArrayForEach(item, list) {
     const cJSON *v = key ? cJSON_GetObjectItemCaseSensitive(item, key) : item;
     if (cJSON_IsString(v)) buf_printf(&b, "%s%s", b.len ? ", " : "", v->valuestring);
   }
-  const char *r = arena_strdup(&cx->arena, b.data ? b.data : "");
+  const char *r = arena_strdup(cx->arena, b.data ? b.data : "");
   buf_free(&b);
   return r;
 }
@@ -98,9 +98,9 @@ static const char *strings_of(Ctx *cx, const cJSON *list, const char *key) {
 /* How a resource replicates, read from its properties in the template. */
 static const char *replication(Ctx *cx, const Decl *d, const cJSON *props) {
   if (strcmp(d->type, "AWS::DynamoDB::GlobalTable") == 0)
-    return arena_printf(&cx->arena, "global table replicas: %s", strings_of(cx, cJSON_GetObjectItemCaseSensitive(props, "Replicas"), "Region"));
+    return arena_printf(cx->arena, "global table replicas: %s", strings_of(cx, cJSON_GetObjectItemCaseSensitive(props, "Replicas"), "Region"));
   if (strcmp(d->type, "AWS::SecretsManager::Secret") == 0 && cJSON_GetObjectItemCaseSensitive(props, "ReplicaRegions"))
-    return arena_printf(&cx->arena, "secret replicas: %s", strings_of(cx, cJSON_GetObjectItemCaseSensitive(props, "ReplicaRegions"), "Region"));
+    return arena_printf(cx->arena, "secret replicas: %s", strings_of(cx, cJSON_GetObjectItemCaseSensitive(props, "ReplicaRegions"), "Region"));
   if (strcmp(d->type, "AWS::S3::Bucket") == 0 && cJSON_GetObjectItemCaseSensitive(props, "ReplicationConfiguration"))
     return d->mask == cx->prog->universe ? "bucket replication (conditional)" : "bucket replication";
   return "";
@@ -152,14 +152,14 @@ static bool health_check_watches(const Program *p, const Decl *check, const Decl
 
 /* The alarms and health checks that watch d. */
 static const char *guards(Ctx *cx, const Program *p, const Decl *d) {
-  Buf b = {.arena = &cx->arena};
+  Buf b = {.arena = cx->arena};
   for (int i = 0; i < p->decls.len; i++) {
     const Decl *g = p->decls.items[i];
     if (!is_guard(g) || g == d) continue;
     bool hit = strcmp(g->type, "AWS::CloudWatch::Alarm") == 0 ? alarm_watches(g, d) : health_check_watches(p, g, d);
     if (hit) buf_printf(&b, "%s%s", b.len ? ", " : "", g->name);
   }
-  const char *r = arena_strdup(&cx->arena, b.data ? b.data : "");
+  const char *r = arena_strdup(cx->arena, b.data ? b.data : "");
   buf_free(&b);
   return r;
 }

@@ -14,7 +14,7 @@ const Loc NO_LOC = {-1, 0, 0};
 static void build_line_map(Ctx *cx, Source *s) {
   int n = 1;
   for (size_t i = 0; i < s->len; i++) n += s->text[i] == '\n';
-  s->line_starts = arena_alloc(&cx->arena, sizeof(int) * (size_t)n);
+  s->line_starts = arena_alloc(&cx->root, sizeof(int) * (size_t)n);
   s->line_starts[0] = 0;
   int line = 1;
   for (size_t i = 0; i < s->len; i++)
@@ -23,15 +23,15 @@ static void build_line_map(Ctx *cx, Source *s) {
 }
 
 Source *source_add(Ctx *cx, const char *path, const char *dir, const char *text, size_t len, bool is_stdlib) {
-  Source *s = arena_alloc(&cx->arena, sizeof *s);
+  Source *s = arena_alloc(&cx->root, sizeof *s);
   s->id = cx->sources.len;
-  s->path = arena_strdup(&cx->arena, path);
-  s->dir = dir ? arena_strdup(&cx->arena, dir) : NULL;
+  s->path = arena_strdup(&cx->root, path);
+  s->dir = dir ? arena_strdup(&cx->root, dir) : NULL;
   s->text = text;
   s->len = len;
   s->is_stdlib = is_stdlib;
   build_line_map(cx, s);
-  vec_push(&cx->arena, &cx->sources, s);
+  vec_push(&cx->root, &cx->sources, s);
   return s;
 }
 

@@ -405,9 +405,11 @@ static void push_key(Checker *c, const char *key) {
 }
 
 static void push_index(Checker *c, int i) {
-  char buf[32];
-  int n = snprintf(buf, sizeof buf, "[%d]", i);
-  path_add(&c->shown, buf, (size_t)n);
+  char buf[16], *p = buf + sizeof buf; /* "[i]", without snprintf: one for each item checked */
+  *--p = ']';
+  do *--p = (char)('0' + i % 10); while (i /= 10);
+  *--p = '[';
+  path_add(&c->shown, p, (size_t)(buf + sizeof buf - p));
   path_add(&c->schema_path, c->schema_path.len ? "/*" : "*", c->schema_path.len ? 2 : 1);
 }
 

@@ -11,9 +11,10 @@
 #include "drlc.h"
 
 Value *val_new(Ctx *cx, ValueKind kind, Loc loc) {
-  Value *v = arena_alloc(&cx->arena, sizeof *v);
+  Value *v = arena_alloc(cx->arena, sizeof *v);
   v->kind = kind;
   v->loc = loc;
+  v->scratch = cx->arena != &cx->root;
   v->size = 1;
   v->deploy = kind == V_REF || kind == V_GETATT || kind == V_SUB || kind == V_FN || kind == V_ROLE;
   return v;
@@ -33,13 +34,13 @@ static void account(Ctx *cx, Value *container, const Value *item) {
 }
 
 void val_push(Ctx *cx, Value *container, Value *item) {
-  vec_push(&cx->arena, &container->items, item);
+  vec_push(cx->arena, &container->items, item);
   account(cx, container, item);
 }
 
 Value *val_str(Ctx *cx, const char *s, size_t len, Loc loc) {
   Value *v = val_new(cx, V_STR, loc);
-  v->s = arena_strndup(&cx->arena, s, len);
+  v->s = arena_strndup(cx->arena, s, len);
   v->len = len;
   return v;
 }
@@ -95,7 +96,7 @@ void obj_put(Ctx *cx, Value *obj, const char *key, Value *v) {
       return;
     }
   }
-  vec_push(&cx->arena, &obj->keys, (void *)key);
+  vec_push(cx->arena, &obj->keys, (void *)key);
   val_push(cx, obj, v);
 }
 

@@ -27,7 +27,7 @@ struct Chunk {
 void drlc_fuzz_exit(int status) __attribute__((noreturn));
 
 void *arena_alloc(Arena *a, size_t n) {
-  arena_charge(a, (n + 15) & ~(size_t)15); /* the budget, counted as src/arena.c counts it */
+  arena_charge(a, (n + 7) & ~(size_t)7); /* the budget, counted as src/arena.c counts it */
   Chunk *c = malloc(sizeof(Chunk) + n);
   if (!c) {
     fputs("drlc: error: out of memory\n", stderr);

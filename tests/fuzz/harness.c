@@ -7,7 +7,7 @@
  * (arena.c: out_of_memory), flex's yy_fatal_error.  So that such an input is reported as what it is
  * and does not stop the fuzzer ("fuzz target exited"), run.sh renames exit/malloc/calloc/realloc/
  * free in drlc's object files to the functions below (-DDRLC_FUZZ_RECOVER): drlc_fuzz_exit jumps
- * back to fuzz_compile or fuzz_format, which frees what the run had malloc'd (the cJSON tree, Bufs)
+ * back to fuzz_compile or fuzz_format, which frees what the run had malloc'd (Bufs, sort arrays)
  * and carries on.  Allocations are tracked only while a run goes on; spec.c's schema cache outlives a
  * run, so after a recovery spec_release() drops it before the tracked blocks are freed.  A run that
  * ends normally frees nothing here: what it leaked is LeakSanitizer's to report.
@@ -394,15 +394,14 @@ void fuzz_compile(const char *text, size_t len, const char *args_text, size_t ar
   int status = -1;
   ARM(status)
   if (start_ctx(args_text, args_len)) {
-    char *copy = arena_strndup(&cx.arena, text ? text : "", len); /* sources are NUL-terminated */
+    char *copy = arena_strndup(cx.arena, text ? text : "", len); /* sources are NUL-terminated */
     Source *src = source_add(&cx, input_path, root, copy, len, false);
-    Program *prog = arena_alloc(&cx.arena, sizeof *prog);
+    Program *prog = arena_alloc(cx.arena, sizeof *prog);
     tmpl = compile_source(&cx, src, prog);
     if (tmpl) json_print(tmpl, &out);
     diag_summary(&cx);
     r->errors = cx.errors;
-    cJSON_Delete(tmpl);
-    tmpl = NULL;
+    tmpl = NULL; /* in the compile's arena, freed with it */
   }
   DISARM;
   if (status >= 0) {
@@ -432,7 +431,7 @@ int fuzz_format(const char *text, size_t len, char **out_text, size_t *out_len, 
   int status = -1;
   ARM(status)
   if (start_ctx(NULL, 0)) {
-    char *copy = arena_strndup(&cx.arena, text ? text : "", len);
+    char *copy = arena_strndup(cx.arena, text ? text : "", len);
     Source *src = source_add(&cx, input_path, root, copy, len, false);
     ok = fmt_format(&cx, src, &out);
     errors = cx.errors;

@@ -18,14 +18,13 @@ Result compile_text(const char *program, const char *region) {
   cx.color = false;
   size_t diag_len;
   cx.err = open_memstream(&r.diags, &diag_len);
-  Source *src = source_add(&cx, "test.drl", ".", arena_strdup(&cx.arena, program), strlen(program), false);
-  Program *prog = arena_alloc(&cx.arena, sizeof *prog);
+  Source *src = source_add(&cx, "test.drl", ".", arena_strdup(cx.arena, program), strlen(program), false);
+  Program *prog = arena_alloc(cx.arena, sizeof *prog);
   cJSON *t = compile_source(&cx, src, prog);
   if (t) {
     Buf out = {0};
     json_print(t, &out);
     r.json = out.data;
-    cJSON_Delete(t);
   }
   fclose(cx.err);
   r.errors = cx.errors;
