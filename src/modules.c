@@ -43,20 +43,16 @@ static char *read_fd(Ctx *cx, int fd, size_t *len, size_t limit) {
 
 char *read_whole_file(Ctx *cx, const char *path, size_t *len, size_t limit) {
   if (strcmp(path, "-") == 0) return read_fd(cx, 0, len, limit);
-  int fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
-  if (fd < 0) return NULL;
+  /* A FIFO is opened waiting for its writer, as cat does: opened without waiting, one whose writer
+     has not come yet reads as empty.  Anything else is opened without waiting, so that a device
+     cannot block the open; fstat then refuses it.  (Modules and file() refuse FIFOs earlier.) */
   struct stat st;
+  bool fifo = stat(path, &st) == 0 && S_ISFIFO(st.st_mode);
+  int fd = open(path, O_RDONLY | O_NOCTTY | (fifo ? 0 : O_NONBLOCK));
+  if (fd < 0) return NULL;
   if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) { close(fd); errno = EISDIR; return NULL; }
   if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode)) { close(fd); errno = ENODEV; return NULL; }
   if (S_ISREG(st.st_mode) && (size_t)st.st_size > limit) { close(fd); errno = EFBIG; return NULL; }
-  if (S_ISFIFO(st.st_mode)) {
-    /* Opened without waiting, a FIFO whose writer has not come yet reads as empty: wait for it, as
-       cat does.  (Modules and file() refuse FIFOs before they get here.) */
-    close(fd);
-    fd = open(path, O_RDONLY | O_NOCTTY);
-    if (fd < 0) return NULL;
-    if (fstat(fd, &st) != 0 || !S_ISFIFO(st.st_mode)) { close(fd); errno = ENODEV; return NULL; }
-  }
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   char *text = read_fd(cx, fd, len, limit);
   int saved = errno;

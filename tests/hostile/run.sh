@@ -238,6 +238,9 @@ case_ program-from-pipe 0 '' sh -c "cat ok.drl | '$drlc' -"
 case_ program-from-pipe-error 1 'unexpected' sh -c "echo 'let x = }' | '$drlc' -"
 mkfifo prog.fifo
 case_ program-from-fifo 0 '' sh -c "cat ok.drl >prog.fifo & '$drlc' prog.fifo"
+# drlc waits for the writer, whether it comes after drlc has opened the FIFO or before.
+case_ program-from-fifo-late-writer 0 '' sh -c "(sleep 0.3; cat ok.drl >prog.fifo) & '$drlc' prog.fifo"
+case_ program-from-fifo-early-writer 0 '' sh -c "cat ok.drl >prog.fifo & sleep 0.3; '$drlc' prog.fifo"
 case_ program-pipe-over-limit 2 'larger than' sh -c "head -c 20000000 /dev/zero | '$drlc' -"
 truncate -s 20G huge_program.drl
 case_ program-sparse-20G 2 'larger than' "$drlc" huge_program.drl
