@@ -425,8 +425,6 @@ const char *eval_format_number(Ctx *cx, double n);
 const char *eval_pseudo_name(int i);
 /* One unit of work against --max-steps; walks over values count each node they visit. */
 void eval_count_step(Ctx *cx, Loc loc);
-/* The same without unwinding: past the limit, reports it (once) and returns false. */
-bool eval_step_within_limit(Ctx *cx, Loc loc);
 Value *eval_error_value(Ctx *cx, Loc loc);
 /* cond ? yes : no, for if(); only the chosen branch is evaluated when cond is known. */
 Value *eval_choice(Ctx *cx, EvalEnv *env, const Node *cond, const Node *yes, const Node *no, Loc loc);

@@ -65,17 +65,11 @@ Value *scope_lookup(Scope *s, const char *name) {
   return NULL;
 }
 
-bool eval_step_within_limit(Ctx *cx, Loc loc) {
-  if (loc.file >= 0) cx->at = loc;
-  if (++cx->steps <= cx->opt->max_steps) return true;
-  if (cx->steps == cx->opt->max_steps + 1)
-    diag_error(cx, cx->at, NULL, "expansion exceeds %ld steps (see --max-steps); is a macro expanding exponentially?",
-               cx->opt->max_steps);
-  return false;
-}
-
 void eval_count_step(Ctx *cx, Loc loc) {
-  if (!eval_step_within_limit(cx, loc)) diag_bail(cx);
+  if (loc.file >= 0) cx->at = loc;
+  if (++cx->steps > cx->opt->max_steps)
+    diag_fatal(cx, cx->at, "expansion exceeds %ld steps (see --max-steps); is a macro expanding exponentially?",
+               cx->opt->max_steps);
 }
 
 Value *eval_error_value(Ctx *cx, Loc loc) {
